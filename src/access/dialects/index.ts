@@ -1,0 +1,25 @@
+/**
+ * Which dialect speaks for which driver. Adding a URL family: write its dialect file, add it here.
+ *
+ * @module
+ */
+import type { Driver } from '../../par/driver.js';
+import type { Dialect } from './dialect.js';
+import { fileDialect } from './file.js';
+import { httpsDialect } from './https.js';
+
+const DIALECTS: Partial<Record<Driver, Dialect>> = {
+  file: fileDialect,
+  https: httpsDialect,
+  // Stoa hands out pre-signed GET URLs: read them as plain https objects.
+  stoa: httpsDialect,
+};
+
+/**
+ * The dialect of a driver, if this release has one.
+ *
+ * @param driver - the Par's driver
+ */
+export function dialectFor(driver: Driver): Dialect | undefined {
+  return DIALECTS[driver];
+}

@@ -1,0 +1,97 @@
+/**
+ * Writing one object through a Par.
+ *
+ * @module
+ */
+import { encodeJson } from './bytes.js';
+import type { ObjectStat } from './endpoint.js';
+import { guard } from './guard.js';
+import { ObjectReader } from './object-reader.js';
+import type { OperationOptions } from './options.js';
+import { type TransferOptions, writeFromFile } from './transfer.js';
+
+/** Options for a write. */
+export interface WriteOptions extends TransferOptions {
+  /** Content type to store (defaults depend on the method). */
+  readonly contentType?: string;
+}
+
+/** Bytes to store: a byte array or a web stream. */
+export type ObjectData = Uint8Array | ReadableStream<Uint8Array>;
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes (and, if the Par also grants read, reads) the object behind an object Par. Get one
+ * from `par.write(identity)`.
+ *
+ * @example
+ * ```ts
+ * const writer = await par.write(identity);
+ * await writer.setObjectFromJson({ rows: 3 });
+ * ```
+ */
+export class ObjectWriter extends ObjectReader {
+  /**
+   * Replace the object's content.
+   *
+   * @param data - bytes or a stream
+   * @param options - content type, cancellation and progress
+   * @returns what the store reports of the new version
+   * @throws PermissionError, ExpiredError, TransferError
+   */
+  setObject(data: ObjectData, options: WriteOptions = {}): Promise<ObjectStat> {
+    guard(this.par, 'write', this.options);
+    if (!(data instanceof Uint8Array) && !(data instanceof ReadableStream)) {
+      throw new TypeError('data must be a Uint8Array or a ReadableStream');
+    }
+    return this.endpoint.write(data, {
+      contentType: options.contentType ?? 'application/octet-stream',
+      ...(data instanceof Uint8Array ? { size: data.length } : {}),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
+
+  /**
+   * Store a string as UTF-8.
+   *
+   * @param text - the text
+   * @param options - content type (default `text/plain; charset=utf-8`) and cancellation
+   */
+  setStringObject(text: string, options: WriteOptions = {}): Promise<ObjectStat> {
+    if (typeof text !== 'string') throw new TypeError('text must be a string');
+    return this.setObject(encoder.encode(text), { contentType: 'text/plain; charset=utf-8', ...options });
+  }
+
+  /**
+   * Store a value as JSON.
+   *
+   * @param value - anything JSON can represent
+   * @param options - content type (default `application/json`) and cancellation
+   */
+  setObjectFromJson(value: unknown, options: WriteOptions = {}): Promise<ObjectStat> {
+    return this.setObject(encodeJson(value), { contentType: 'application/json', ...options });
+  }
+
+  /**
+   * Upload a local file, streamed. Node, Deno and Bun only.
+   *
+   * @param path - the file
+   * @param options - content type, cancellation and progress
+   * @throws NotSupportedError in a browser
+   */
+  setObjectFromFile(path: string, options: WriteOptions = {}): Promise<ObjectStat> {
+    guard(this.par, 'write', this.options);
+    return writeFromFile(this.endpoint, path, options);
+  }
+
+  /**
+   * Delete the object (needs the delete permission).
+   *
+   * @param options - cancellation
+   */
+  deleteObject(options: OperationOptions = {}): Promise<void> {
+    guard(this.par, 'delete', this.options);
+    return this.endpoint.remove(options);
+  }
+}

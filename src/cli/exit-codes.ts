@@ -1,0 +1,46 @@
+/**
+ * The `parkit` command's exit codes (documented in docs/cli.md).
+ *
+ * @module
+ */
+import { isParkitError, type ParkitErrorCode } from '../par/errors.js';
+
+/** Exit codes by meaning. */
+export const EXIT = Object.freeze({
+  ok: 0,
+  /** Anything not listed below. */
+  failure: 1,
+  /** Bad arguments or options. */
+  usage: 2,
+  expired: 3,
+  denied: 4,
+  notFound: 5,
+  /** Wrong identity, or the Par was altered. */
+  decryption: 6,
+  /** Malformed token or data. */
+  format: 7,
+  /** Network or store failure. */
+  transfer: 8,
+});
+
+const BY_CODE: Partial<Record<ParkitErrorCode, number>> = {
+  PARKIT_EXPIRED: EXIT.expired,
+  PARKIT_PERMISSION_DENIED: EXIT.denied,
+  PARKIT_NOT_FOUND: EXIT.notFound,
+  PARKIT_DECRYPTION_FAILED: EXIT.decryption,
+  PARKIT_TAMPERED: EXIT.decryption,
+  PARKIT_INVALID_FORMAT: EXIT.format,
+  PARKIT_TRANSFER_FAILED: EXIT.transfer,
+  PARKIT_REMOTE_SERVICE: EXIT.transfer,
+};
+
+/**
+ * The exit code for an error.
+ *
+ * @param error - what was thrown
+ */
+export function exitCodeFor(error: unknown): number {
+  if (isParkitError(error)) return BY_CODE[error.code] ?? EXIT.failure;
+  if (error instanceof TypeError || error instanceof RangeError) return EXIT.usage;
+  return EXIT.failure;
+}

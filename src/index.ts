@@ -1,0 +1,65 @@
+/**
+ * parkit — pre-authenticated requests (PARs): sealed, time-limited links to read, write or run
+ * something in an object store without holding its credentials.
+ *
+ * This entry point is the isomorphic core (browsers, Node, Deno, Bun). The embedded server is
+ * `parkit/server`.
+ *
+ * @packageDocumentation
+ */
+export {
+  BucketReader,
+  type BulkOptions,
+  type ListOptions,
+  type ListPageOptions,
+  type StringsResult,
+} from './access/bucket-reader.js';
+export { BucketWriter } from './access/bucket-writer.js';
+export { ComputeRunner } from './access/compute-runner.js';
+export type { ByteRange, ListedObject, ListPage, ObjectStat } from './access/endpoint.js';
+export { ObjectReader } from './access/object-reader.js';
+export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
+export type { AccessOptions, OperationOptions } from './access/options.js';
+export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
+export type { ParData } from './par/data.js';
+export { DRIVERS, type Driver } from './par/driver.js';
+export {
+  ConflictError,
+  DecryptionError,
+  type ErrorContext,
+  ExpiredError,
+  FormatError,
+  isParkitError,
+  NotFoundError,
+  NotSupportedError,
+  ParkitError,
+  type ParkitErrorCode,
+  type ParkitErrorOptions,
+  PermissionError,
+  RemoteServiceError,
+  type RemoteServiceErrorOptions,
+  TamperError,
+  TransferError,
+  type TransferErrorOptions,
+} from './par/errors.js';
+export { type Clock, DEFAULT_BUFFER_SECONDS, type ExpiresInput } from './par/expiry.js';
+export {
+  type BufferOptions,
+  type CreateParOptions,
+  type DecodeOptions,
+  Par,
+  type ParSummary,
+  type RandomSource,
+} from './par/par.js';
+export { PERMISSIONS, type Permission } from './par/permissions.js';
+export { redactUrl } from './par/redact.js';
+export type { BucketTarget, CalculationTarget, ObjectTarget, Target } from './par/target.js';
+export { TOKEN_PREFIX } from './par/token.js';
+export {
+  generateIdentity,
+  type Identity,
+  identityToRecipient,
+  type PassphraseRecipient,
+  type Recipient,
+} from './seal/keys.js';
+export { openSealed, seal } from './seal/seal.js';

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // Deterministic: every test sees UTC, whatever the machine's zone.
+    env: { TZ: 'UTC' },
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    // Fails the run if a focused test slips in.
+    allowOnly: false,
+  },
+});

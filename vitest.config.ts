@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Installs the Debian packages the tests use (.ci/debian-packages) when they are missing.
+    globalSetup: ['tests/setup/debian-packages.ts'],
     // Deterministic: every test sees UTC, whatever the machine's zone.
     env: { TZ: 'UTC' },
     testTimeout: 30_000,

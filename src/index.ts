@@ -50,6 +50,8 @@ export {
   Par,
   type ParSummary,
   type RandomSource,
+  type ReaderFor,
+  type WriterFor,
 } from './par/par.js';
 export { PERMISSIONS, type Permission } from './par/permissions.js';
 export { redactUrl } from './par/redact.js';

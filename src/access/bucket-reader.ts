@@ -79,7 +79,7 @@ export class BucketReader {
    * @param key - full key
    * @param options - cancellation
    */
-  stat(key: string, options: OperationOptions = {}): Promise<ObjectStat> {
+  async stat(key: string, options: OperationOptions = {}): Promise<ObjectStat> {
     return this.objectFor(key, 'read').stat(options);
   }
 
@@ -90,7 +90,7 @@ export class BucketReader {
    * @param options - cancellation and progress
    * @throws NotFoundError, PermissionError (also for keys outside the prefix), ExpiredError
    */
-  getObject(key: string, options: TransferOptions = {}): Promise<Uint8Array> {
+  async getObject(key: string, options: TransferOptions = {}): Promise<Uint8Array> {
     return readAll(this.objectFor(key, 'read'), options);
   }
 
@@ -133,7 +133,7 @@ export class BucketReader {
    * @param path - destination
    * @param options - cancellation and progress
    */
-  getObjectAsFile(key: string, path: string, options: TransferOptions = {}): Promise<SavedFile> {
+  async getObjectAsFile(key: string, path: string, options: TransferOptions = {}): Promise<SavedFile> {
     return readToFile(this.objectFor(key, 'read'), path, options);
   }
 

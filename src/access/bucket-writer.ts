@@ -53,7 +53,7 @@ export class BucketWriter {
    * @param options - content type, cancellation
    * @throws PermissionError (also for keys outside the prefix), ExpiredError, TransferError
    */
-  setObject(key: string, data: ObjectData, options: WriteOptions = {}): Promise<ObjectStat> {
+  async setObject(key: string, data: ObjectData, options: WriteOptions = {}): Promise<ObjectStat> {
     const endpoint = this.#objectFor(key, 'write');
     if (!(data instanceof Uint8Array) && !(data instanceof ReadableStream)) {
       throw new TypeError('data must be a Uint8Array or a ReadableStream');
@@ -72,7 +72,7 @@ export class BucketWriter {
    * @param text - the text
    * @param options - content type (default `text/plain; charset=utf-8`), cancellation
    */
-  setStringObject(key: string, text: string, options: WriteOptions = {}): Promise<ObjectStat> {
+  async setStringObject(key: string, text: string, options: WriteOptions = {}): Promise<ObjectStat> {
     if (typeof text !== 'string') throw new TypeError('text must be a string');
     return this.setObject(key, encoder.encode(text), {
       contentType: 'text/plain; charset=utf-8',
@@ -87,7 +87,7 @@ export class BucketWriter {
    * @param value - anything JSON can represent
    * @param options - content type (default `application/json`), cancellation
    */
-  setObjectFromJson(key: string, value: unknown, options: WriteOptions = {}): Promise<ObjectStat> {
+  async setObjectFromJson(key: string, value: unknown, options: WriteOptions = {}): Promise<ObjectStat> {
     return this.setObject(key, encodeJson(value), { contentType: 'application/json', ...options });
   }
 
@@ -98,7 +98,7 @@ export class BucketWriter {
    * @param path - the file
    * @param options - content type, cancellation and progress
    */
-  setObjectFromFile(key: string, path: string, options: WriteOptions = {}): Promise<ObjectStat> {
+  async setObjectFromFile(key: string, path: string, options: WriteOptions = {}): Promise<ObjectStat> {
     return writeFromFile(this.#objectFor(key, 'write'), path, options);
   }
 
@@ -108,7 +108,7 @@ export class BucketWriter {
    * @param key - full key
    * @param options - cancellation
    */
-  deleteObject(key: string, options: OperationOptions = {}): Promise<void> {
+  async deleteObject(key: string, options: OperationOptions = {}): Promise<void> {
     return this.#objectFor(key, 'delete').remove(options);
   }
 }

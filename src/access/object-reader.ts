@@ -44,7 +44,7 @@ export class ObjectReader {
    * @param options - cancellation
    * @throws NotFoundError, PermissionError, ExpiredError, TransferError
    */
-  stat(options: OperationOptions = {}): Promise<ObjectStat> {
+  async stat(options: OperationOptions = {}): Promise<ObjectStat> {
     guard(this.par, 'read', this.options);
     return this.endpoint.stat(options);
   }
@@ -55,7 +55,7 @@ export class ObjectReader {
    * @param options - cancellation and progress
    * @throws NotFoundError, PermissionError, ExpiredError, TransferError
    */
-  getObject(options: TransferOptions = {}): Promise<Uint8Array> {
+  async getObject(options: TransferOptions = {}): Promise<Uint8Array> {
     guard(this.par, 'read', this.options);
     return readAll(this.endpoint, options);
   }
@@ -100,7 +100,7 @@ export class ObjectReader {
    * @param options - cancellation and progress
    * @throws NotSupportedError in a browser
    */
-  getObjectAsFile(path: string, options: TransferOptions = {}): Promise<SavedFile> {
+  async getObjectAsFile(path: string, options: TransferOptions = {}): Promise<SavedFile> {
     guard(this.par, 'read', this.options);
     return readToFile(this.endpoint, path, options);
   }

@@ -40,7 +40,7 @@ export class ObjectWriter extends ObjectReader {
    * @returns what the store reports of the new version
    * @throws PermissionError, ExpiredError, TransferError
    */
-  setObject(data: ObjectData, options: WriteOptions = {}): Promise<ObjectStat> {
+  async setObject(data: ObjectData, options: WriteOptions = {}): Promise<ObjectStat> {
     guard(this.par, 'write', this.options);
     if (!(data instanceof Uint8Array) && !(data instanceof ReadableStream)) {
       throw new TypeError('data must be a Uint8Array or a ReadableStream');
@@ -58,7 +58,7 @@ export class ObjectWriter extends ObjectReader {
    * @param text - the text
    * @param options - content type (default `text/plain; charset=utf-8`) and cancellation
    */
-  setStringObject(text: string, options: WriteOptions = {}): Promise<ObjectStat> {
+  async setStringObject(text: string, options: WriteOptions = {}): Promise<ObjectStat> {
     if (typeof text !== 'string') throw new TypeError('text must be a string');
     return this.setObject(encoder.encode(text), { contentType: 'text/plain; charset=utf-8', ...options });
   }
@@ -69,7 +69,7 @@ export class ObjectWriter extends ObjectReader {
    * @param value - anything JSON can represent
    * @param options - content type (default `application/json`) and cancellation
    */
-  setObjectFromJson(value: unknown, options: WriteOptions = {}): Promise<ObjectStat> {
+  async setObjectFromJson(value: unknown, options: WriteOptions = {}): Promise<ObjectStat> {
     return this.setObject(encodeJson(value), { contentType: 'application/json', ...options });
   }
 
@@ -80,7 +80,7 @@ export class ObjectWriter extends ObjectReader {
    * @param options - content type, cancellation and progress
    * @throws NotSupportedError in a browser
    */
-  setObjectFromFile(path: string, options: WriteOptions = {}): Promise<ObjectStat> {
+  async setObjectFromFile(path: string, options: WriteOptions = {}): Promise<ObjectStat> {
     guard(this.par, 'write', this.options);
     return writeFromFile(this.endpoint, path, options);
   }
@@ -90,7 +90,7 @@ export class ObjectWriter extends ObjectReader {
    *
    * @param options - cancellation
    */
-  deleteObject(options: OperationOptions = {}): Promise<void> {
+  async deleteObject(options: OperationOptions = {}): Promise<void> {
     guard(this.par, 'delete', this.options);
     return this.endpoint.remove(options);
   }

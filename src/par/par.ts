@@ -76,6 +76,20 @@ export interface CreateParOptions<T extends Target = Target> {
   readonly random?: RandomSource;
 }
 
+/** The reader `read()` gives: an ObjectReader for an object Par, a BucketReader for a bucket Par. */
+export type ReaderFor<T extends Target> = T extends ObjectTarget
+  ? ObjectReader
+  : T extends BucketTarget
+    ? BucketReader
+    : never;
+
+/** The writer `write()` gives: an ObjectWriter for an object Par, a BucketWriter for a bucket Par. */
+export type WriterFor<T extends Target> = T extends ObjectTarget
+  ? ObjectWriter
+  : T extends BucketTarget
+    ? BucketWriter
+    : never;
+
 /** Options when decoding a Par. */
 export interface DecodeOptions {
   /** Clock used for expiry checks. */
@@ -194,7 +208,7 @@ export class Par<T extends Target = Target> {
    * @returns the sealed Par
    * @throws TypeError / RangeError naming a bad argument (never echoing the secret)
    */
-  static async create<T extends Target>(options: CreateParOptions<T>): Promise<Par<T>> {
+  static async create<const T extends Target>(options: CreateParOptions<T>): Promise<Par<T>> {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     const now = options.now ?? systemClock;
     const created = options.created === undefined ? readClock(now) : toUtc(options.created, 'created');
@@ -377,12 +391,9 @@ export class Par<T extends Target = Target> {
    * @param options - transport and timing options
    * @throws PermissionError when the Par does not grant read; see {@link Par.url} for the rest
    */
-  read(this: Par<ObjectTarget>, identity: Identity, options?: AccessOptions): Promise<ObjectReader>;
-  read(this: Par<BucketTarget>, identity: Identity, options?: AccessOptions): Promise<BucketReader>;
-  read(identity: Identity, options?: AccessOptions): Promise<ObjectReader | BucketReader>;
-  async read(identity: Identity, options: AccessOptions = {}): Promise<ObjectReader | BucketReader> {
+  async read(identity: Identity, options: AccessOptions = {}): Promise<ReaderFor<T>> {
     this.#require('read');
-    return (await access()).openReader(this as Par, await this.url(identity), options);
+    return (await access()).openReader(this as Par, await this.url(identity), options) as ReaderFor<T>;
   }
 
   /**
@@ -392,12 +403,9 @@ export class Par<T extends Target = Target> {
    * @param options - transport and timing options
    * @throws PermissionError when the Par does not grant write
    */
-  write(this: Par<ObjectTarget>, identity: Identity, options?: AccessOptions): Promise<ObjectWriter>;
-  write(this: Par<BucketTarget>, identity: Identity, options?: AccessOptions): Promise<BucketWriter>;
-  write(identity: Identity, options?: AccessOptions): Promise<ObjectWriter | BucketWriter>;
-  async write(identity: Identity, options: AccessOptions = {}): Promise<ObjectWriter | BucketWriter> {
+  async write(identity: Identity, options: AccessOptions = {}): Promise<WriterFor<T>> {
     this.#require('write');
-    return (await access()).openWriter(this as Par, await this.url(identity), options);
+    return (await access()).openWriter(this as Par, await this.url(identity), options) as WriterFor<T>;
   }
 
   /**

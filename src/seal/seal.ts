@@ -54,16 +54,27 @@ export async function seal(secret: string, recipients: readonly Recipient[]): Pr
 }
 
 /**
- * Open a sealed secret.
+ * Open a sealed secret: a binary age file, or one in age's ASCII armor (`age -a`).
  *
- * @param sealed - a binary age file
+ * @param sealed - a binary age file, or its armored text
  * @param identity - an `AGE-SECRET-KEY-1…` identity or `{ passphrase }`
  * @returns the secret
  * @throws DecryptionError when the identity is not one it was sealed to; TamperError when the
  *   file was altered; FormatError when it is not an age file
+ * @example
+ * ```ts
+ * const url = await openSealed(await seal(url, [recipient]), identity);
+ * ```
  */
-export async function openSealed(sealed: Uint8Array, identity: Identity): Promise<string> {
+export async function openSealed(sealed: Uint8Array | string, identity: Identity): Promise<string> {
   checkIdentity(identity);
+  if (typeof sealed === 'string') {
+    try {
+      sealed = age.armor.decode(sealed);
+    } catch {
+      throw new FormatError('sealed secret is not an armored age file', { field: 'sealed' });
+    }
+  }
   if (!(sealed instanceof Uint8Array) || sealed.length === 0) {
     throw new FormatError('sealed secret must be non-empty bytes', { field: 'sealed' });
   }
@@ -75,7 +86,8 @@ export async function openSealed(sealed: Uint8Array, identity: Identity): Promis
     plaintext = await decrypter.decrypt(sealed);
   } catch (error) {
     const reason = error instanceof Error ? error.message : '';
-    if (/invalid identity|unrecognized identity/.test(reason)) {
+    // A malformed identity fails deep inside decoding; tell it apart from a damaged file.
+    if (typeof identity === 'string' && !(await isValidIdentity(identity))) {
       throw new TypeError('identity is not a valid age identity');
     }
     if (/no identity matched/.test(reason)) throw new DecryptionError();
@@ -88,5 +100,14 @@ export async function openSealed(sealed: Uint8Array, identity: Identity): Promis
     return new TextDecoder('utf-8', { fatal: true }).decode(plaintext);
   } catch {
     throw new TamperError('the sealed secret is not text');
+  }
+}
+
+async function isValidIdentity(identity: string): Promise<boolean> {
+  try {
+    await age.identityToRecipient(identity);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -7,7 +7,7 @@
  */
 import { errorForResponse } from '../access/http.js';
 import { StoaFetchError, type StoaFileFailure } from './errors.js';
-import { type DecodedTable, decodeParquet } from './parquet.js';
+import { type DecodedColumns, decodeColumns, decodeRows } from './parquet.js';
 import { settleAll } from './pool.js';
 import { send, type Transport } from './transport.js';
 
@@ -51,26 +51,27 @@ export interface StoaColumnsResult extends StoaResultBase {
 /** What {@link StoaClient.fetch} returns. */
 export type StoaFetchResult = StoaJsonResult | StoaColumnsResult;
 
-interface Downloaded {
+interface Downloaded<T> {
   readonly key: string;
-  readonly table: DecodedTable;
+  readonly table: T;
+  readonly rows: number;
   readonly bytes: number;
 }
 
 /**
- * Download and decode one signed file (plain GET: the signature is in the URL, no bearer token).
+ * Download one signed file (plain GET: the signature is in the URL, no bearer token).
  *
  * @param transport - fetch and timeout
  * @param key - the order key
  * @param url - the pre-signed URL
  * @param signal - cancellation
  */
-async function downloadOne(
+async function download(
   transport: Transport,
   key: string,
   url: string,
   signal: AbortSignal | undefined,
-): Promise<Downloaded> {
+): Promise<ArrayBuffer> {
   const response = await send(
     transport,
     url,
@@ -78,33 +79,26 @@ async function downloadOne(
     { action: `download ${JSON.stringify(key)}`, signal },
   );
   if (!response.ok) throw await errorForResponse(response, { method: 'GET', url });
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  return { key, table: await decodeParquet(bytes), bytes: bytes.length };
+  return response.arrayBuffer();
 }
 
-function asRecords(downloads: readonly Downloaded[]): StoaRecord[] {
-  const rows: StoaRecord[] = [];
-  for (const { table } of downloads) {
-    for (const row of table.rows)
-      rows.push(Object.fromEntries(table.columns.map((name, i) => [name, row[i]])));
-  }
-  return rows;
-}
-
-function asColumns(downloads: readonly Downloaded[]): {
+function concatColumns(tables: readonly DecodedColumns[]): {
   columns: Record<string, unknown[]>;
   rowCount: number;
 } {
-  const names = [...new Set(downloads.flatMap(({ table }) => table.columns))];
-  const columns: Record<string, unknown[]> = Object.fromEntries(names.map((name) => [name, []]));
-  let rowCount = 0;
-  for (const { table } of downloads) {
+  const names = [...new Set(tables.flatMap((table) => table.names))];
+  const rowCount = tables.reduce((total, table) => total + table.rowCount, 0);
+  const columns: Record<string, unknown[]> = Object.fromEntries(
+    names.map((name) => [name, new Array<unknown>(rowCount)]),
+  );
+  let offset = 0;
+  for (const table of tables) {
     for (const name of names) {
-      const index = table.columns.indexOf(name);
       const target = columns[name] as unknown[];
-      for (const row of table.rows) target.push(index === -1 ? null : row[index]);
+      const source = table.columns.get(name);
+      for (let i = 0; i < table.rowCount; i++) target[offset + i] = source === undefined ? null : source[i];
     }
-    rowCount += table.rows.length;
+    offset += table.rowCount;
   }
   return { columns, rowCount };
 }
@@ -132,24 +126,58 @@ export async function fetchSigned(
   signed: Readonly<Record<string, string>>,
   plan: FetchPlan,
 ): Promise<StoaFetchResult> {
-  const entries = Object.entries(signed);
-  const settled = await settleAll(entries, plan.concurrency, ([key, url]) =>
-    downloadOne(transport, key, url, plan.signal),
+  if (plan.format === 'json') {
+    const { downloads, files, failures } = await fetchAll(
+      transport,
+      signed,
+      plan,
+      decodeRows,
+      (table) => table.rows.length,
+    );
+    const rows: StoaRecord[] = [];
+    for (const download of downloads) for (const row of download.table.rows) rows.push(row);
+    return { format: 'json', rows, files, failures };
+  }
+  const { downloads, files, failures } = await fetchAll(
+    transport,
+    signed,
+    plan,
+    decodeColumns,
+    (table) => table.rowCount,
   );
+  return {
+    format: 'columns',
+    ...concatColumns(downloads.map((download) => download.table)),
+    files,
+    failures,
+  };
+}
+
+async function fetchAll<T>(
+  transport: Transport,
+  signed: Readonly<Record<string, string>>,
+  plan: FetchPlan,
+  decode: (file: ArrayBuffer) => Promise<T>,
+  count: (table: T) => number,
+): Promise<{ downloads: Downloaded<T>[]; files: StoaFileSummary[]; failures: StoaFileFailure[] }> {
+  const entries = Object.entries(signed);
+  const settled = await settleAll(entries, plan.concurrency, async ([key, url]): Promise<Downloaded<T>> => {
+    const file = await download(transport, key, url, plan.signal);
+    const table = await decode(file);
+    return { key, table, rows: count(table), bytes: file.byteLength };
+  });
   plan.signal?.throwIfAborted();
-  const downloads: Downloaded[] = [];
+  const downloads: Downloaded<T>[] = [];
   const failures: StoaFileFailure[] = [];
   settled.forEach((result, index) => {
     const key = (entries[index] as [string, string])[0];
     if (result.status === 'fulfilled') downloads.push(result.value);
-    else
-      failures.push({
-        key,
-        error: result.reason instanceof Error ? result.reason : new Error(String(result.reason)),
-      });
+    else {
+      const error = result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+      failures.push({ key, error });
+    }
   });
   if (failures.length > 0 && !plan.partial) throw new StoaFetchError(failures, entries.length);
-  const files = downloads.map(({ key, table, bytes }) => ({ key, rows: table.rows.length, bytes }));
-  if (plan.format === 'json') return { format: 'json', rows: asRecords(downloads), files, failures };
-  return { format: 'columns', ...asColumns(downloads), files, failures };
+  const files = downloads.map(({ key, rows, bytes }) => ({ key, rows, bytes }));
+  return { downloads, files, failures };
 }

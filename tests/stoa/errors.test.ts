@@ -6,9 +6,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormatError, RemoteServiceError, StoaFetchError, TransferError } from '../../src/index.js';
-import { decodeParquet } from '../../src/stoa/parquet.js';
+import { decodeColumns, decodeRows } from '../../src/stoa/parquet.js';
 import { readings, writeReadings } from '../helpers/parquet.js';
 import { PASSWORD, restClient } from '../helpers/stoa.js';
 import type { StoaServer } from '../servers/stoa.js';
@@ -126,13 +127,29 @@ describe('service messages', () => {
 
 describe('Parquet decoding', () => {
   it('refuses bytes that are not Parquet, or a damaged file', async () => {
-    await expect(decodeParquet(new TextEncoder().encode('hello, world, not parquet'))).rejects.toThrow(
-      /no PAR1 magic/,
-    );
+    const text = new TextEncoder().encode('hello, world, not parquet');
+    await expect(decodeRows(text)).rejects.toThrow(/no PAR1 magic/);
+    await expect(decodeColumns(text)).rejects.toThrow(/no PAR1 magic/);
     const file = writeReadings(readings(0, 50), 'SNAPPY');
     const damaged = file.slice();
     damaged.fill(0xff, 8, file.length - 8);
-    await expect(decodeParquet(damaged)).rejects.toThrow(FormatError);
+    await expect(decodeRows(damaged)).rejects.toThrow(FormatError);
+    await expect(decodeColumns(damaged)).rejects.toThrow(FormatError);
+  });
+
+  it('refuses a column named __proto__ instead of building records with it', async () => {
+    const hostile = parquetWriteBuffer({ columnData: [{ name: '__proto__', data: [1, 2], type: 'INT32' }] });
+    await expect(decodeRows(hostile)).rejects.toThrow(/__proto__/);
+  });
+
+  it('decodes a view into a larger buffer', async () => {
+    const file = writeReadings(readings(0, 20), 'GZIP');
+    const padded = new Uint8Array(file.length + 10);
+    padded.set(file, 5);
+    const { columns, rowCount, names } = await decodeColumns(padded.subarray(5, 5 + file.length));
+    expect(rowCount).toBe(20);
+    expect(names).toEqual(['id', 'station', 'temperature', 'ok']);
+    expect(columns.get('temperature')).toEqual(readings(0, 20).map((row) => row.temperature));
   });
 });
 

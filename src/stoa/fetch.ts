@@ -9,7 +9,7 @@ import { errorForResponse } from '../access/http.js';
 import { StoaFetchError, type StoaFileFailure } from './errors.js';
 import { type DecodedColumns, decodeColumns, decodeRows } from './parquet.js';
 import { settleAll } from './pool.js';
-import { send, type Transport } from './transport.js';
+import { bodyBytes, send, type Transport } from './transport.js';
 
 /** How {@link StoaClient.fetch} returns the data: records, or one array per column. */
 export type StoaFormat = 'json' | 'columns';
@@ -79,7 +79,7 @@ async function download(
     { action: `download ${JSON.stringify(key)}`, signal },
   );
   if (!response.ok) throw await errorForResponse(response, { method: 'GET', url });
-  return response.arrayBuffer();
+  return bodyBytes(response, url, signal);
 }
 
 function concatColumns(tables: readonly DecodedColumns[]): {

@@ -105,7 +105,7 @@ export interface StoaConnection {
   readonly now?: Clock;
   /** Renew a token this many seconds before it expires (default 30, as LucoPy). */
   readonly renewBefore?: number;
-  /** Give up on one request to the service after this many milliseconds (default 60 000, as ds-stoa). */
+  /** Give up waiting for an answer (status and headers) after this many milliseconds (default 60 000, as ds-stoa). */
   readonly timeout?: number;
 }
 

@@ -24,7 +24,8 @@ export interface RequestFacts {
 }
 
 /**
- * Send a request. Any status is returned; only the network failing throws.
+ * Send a request. Any status is returned; only the network failing throws. The timeout covers
+ * the wait for the answer (its status and headers), not the reading of a large body.
  *
  * @param transport - fetch and timeout
  * @param url - where (a secret when signed; never put in a message unredacted)
@@ -39,19 +40,40 @@ export async function send(
   facts: RequestFacts,
 ): Promise<Response> {
   const method = init.method ?? 'GET';
-  const timeout = AbortSignal.timeout(transport.timeout);
-  const signal = facts.signal === undefined ? timeout : AbortSignal.any([facts.signal, timeout]);
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), transport.timeout);
+  const signal =
+    facts.signal === undefined ? timeout.signal : AbortSignal.any([facts.signal, timeout.signal]);
   try {
     return await transport.fetch(url, { ...init, signal });
   } catch (error) {
     if (facts.signal?.aborted) throw facts.signal.reason;
-    if (timeout.aborted) {
+    if (timeout.signal.aborted) {
       throw new TransferError(
         `Stoa ${facts.action} timed out after ${transport.timeout} ms (${method} ${redactUrl(url)})`,
         { url: redactUrl(url) },
       );
     }
     throw networkError(error, { method, url });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Read a whole response body.
+ *
+ * @param response - the response
+ * @param url - the request URL (redacted in the error)
+ * @param signal - the caller's signal
+ * @throws TransferError when the connection breaks mid-body; the caller's abort reason when aborted
+ */
+export async function bodyBytes(response: Response, url: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  try {
+    return await response.arrayBuffer();
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw networkError(error, { method: 'GET', url });
   }
 }
 

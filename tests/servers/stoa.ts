@@ -79,6 +79,8 @@ export interface StoaServer {
   addDataset(product: Product, files: Record<string, Uint8Array>, allowed?: readonly string[]): void;
   /** Make downloads of `key` fail with `status` (S3-style XML body). */
   failDownload(key: string, status: number): void;
+  /** Break the connection half-way through every download of `key`. */
+  truncateDownload(key: string): void;
   /** Answer sign requests for `key` with `{}` (no url). */
   omitUrl(key: string): void;
   /** Refuse every bearer token (logins still work) — a persistent 401. */
@@ -158,6 +160,7 @@ export async function startStoaServer(options: StoaServerOptions = {}): Promise<
   const files = new Map<string, { bytes: Uint8Array; dataset: Dataset }>();
   const failures = new Map<string, number>();
   const noUrl = new Set<string>();
+  const truncated = new Set<string>();
   const requests: Recorded[] = [];
   const stats = { logins: 0, grants: 0, orders: 0, signs: 0, downloads: 0, maxSignsInFlight: 0 };
   let tokensRejected = false;
@@ -359,6 +362,10 @@ export async function startStoaServer(options: StoaServerOptions = {}): Promise<
       'content-length': String(file.bytes.length),
       etag: `"${createHash('md5').update(file.bytes).digest('hex')}"`,
     });
+    if (truncated.has(key) && request.method !== 'HEAD') {
+      response.write(file.bytes.subarray(0, file.bytes.length >> 1), () => response.destroy());
+      return;
+    }
     response.end(request.method === 'HEAD' ? undefined : file.bytes);
   };
 
@@ -410,6 +417,9 @@ export async function startStoaServer(options: StoaServerOptions = {}): Promise<
     },
     failDownload(key, status) {
       failures.set(key, status);
+    },
+    truncateDownload(key) {
+      truncated.add(key);
     },
     omitUrl(key) {
       noUrl.add(key);

@@ -95,6 +95,23 @@ describe('fetch', () => {
     server.failDownload(failing, 0);
   });
 
+  it('reports a connection broken mid-file as a TransferError for that key', async () => {
+    const other = await stoaServer();
+    try {
+      other.addDataset(PRODUCT, {
+        'a.parquet': files[keys[0] as string] as Uint8Array,
+        'b.parquet': files[keys[1] as string] as Uint8Array,
+      });
+      other.truncateDownload('b.parquet');
+      const result = await restClient(other, { ascending: true }).fetch({ format: 'json', partial: true });
+      expect(result.rows).toEqual(expected.slice(0, ROWS));
+      expect(result.failures.map((failure) => failure.key)).toEqual(['b.parquet']);
+      expect(result.failures[0]?.error).toBeInstanceOf(TransferError);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('reports expired signed URLs as refused downloads', async () => {
     const client = restClient(server);
     const signed = await client.sign({ keys: keys.slice(0, 3) });

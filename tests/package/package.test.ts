@@ -27,9 +27,20 @@ async function outcome(args: string[]): Promise<{ code: number; output: string }
 }
 
 describe('package shape', () => {
+  // One tarball, packed without lifecycle scripts (dist/ was built by the global setup; a
+  // `prepare` rebuild here would race with other test files reading dist/).
+  let tarball = '';
   beforeAll(async () => {
-    await run('npm', ['run', 'build'], { cwd: root });
-  }, 120_000);
+    const destination = mkdtempSync(join(tmpdir(), 'parkit-pack-'));
+    const { stdout } = await run(
+      'npm',
+      ['pack', '--ignore-scripts', '--json', '--pack-destination', destination],
+      {
+        cwd: root,
+      },
+    );
+    tarball = join(destination, JSON.parse(stdout)[0].filename);
+  });
 
   it('the core type-checks without Node types', async () => {
     const result = await outcome(['tsc', '-p', 'tsconfig.core.json']);
@@ -56,13 +67,13 @@ describe('package shape', () => {
   });
 
   it('passes publint', async () => {
-    const result = await outcome(['publint', '--strict']);
+    const result = await outcome(['publint', 'run', tarball, '--strict']);
     expect(result.output).toMatch(/All good/);
     expect(result.code).toBe(0);
   });
 
   it('passes are-the-types-wrong for ESM consumers', async () => {
-    const result = await outcome(['attw', '--pack', '.', '--profile', 'esm-only']);
+    const result = await outcome(['attw', tarball, '--profile', 'esm-only']);
     expect(result.code).toBe(0);
     expect(result.output).not.toMatch(/❌/);
   });

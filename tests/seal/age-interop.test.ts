@@ -11,6 +11,7 @@ import { DecryptionError, identityToRecipient, openSealed, seal } from '../../sr
 import { keyPair, makePar, SIGNED_URL } from '../helpers/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parkit-age-'));
+const tty = join(import.meta.dirname, '../helpers/age-tty.py');
 const age = (args: string[], input?: Uint8Array | string) =>
   execFileSync('age', args, input === undefined ? {} : { input });
 
@@ -72,6 +73,24 @@ describe('age → parkit', () => {
     expect(await identityToRecipient(identity)).toBe(fromAge);
     const sealed = await seal(SIGNED_URL, [fromAge]);
     expect(age(['-d', '-i', keyFile], sealed).toString()).toBe(SIGNED_URL);
+  });
+
+  it("a passphrase works both ways, at age's terminal prompt", async () => {
+    const passphrase = 'correct horse battery staple';
+    const sealedFile = join(dir, 'passphrase.age');
+    const par = await makePar(alice.recipient, { recipients: [{ passphrase, workFactor: 12 }] });
+    writeFileSync(sealedFile, par.sealedSecret() as Uint8Array);
+    const opened = join(dir, 'passphrase.txt');
+    execFileSync('python3', [tty, passphrase, '--', '-d', '-o', opened, sealedFile]);
+    expect(readFileSync(opened, 'utf8')).toBe(SIGNED_URL);
+    const plain = join(dir, 'url.txt');
+    const byAge = join(dir, 'by-age.age');
+    writeFileSync(plain, SIGNED_URL);
+    execFileSync('python3', [tty, passphrase, '--', '-p', '-o', byAge, plain]);
+    expect(await openSealed(new Uint8Array(readFileSync(byAge)), { passphrase })).toBe(SIGNED_URL);
+    await expect(
+      openSealed(new Uint8Array(readFileSync(byAge)), { passphrase: 'wrong' }),
+    ).rejects.toBeInstanceOf(DecryptionError);
   });
 
   it('rejects armored text that is not an age file with a FormatError', async () => {

@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline';
 import { StoaClient, type StoaClientOptions } from '../../src/index.js';
 import { decodeRows } from '../../src/stoa/parquet.js';
 import { EMAIL, PASSWORD, PRODUCT } from '../../tests/helpers/stoa.js';
+import { median } from '../lib/measure.js';
 
 const FILES = 200;
 const ROUNDS = 5;
@@ -44,14 +45,6 @@ async function startServer(latency: number): Promise<Started> {
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const [line] = (await once(lines, 'line')) as [string];
   return { child, ...JSON.parse(line) };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 // What a caller would write without fetch(): download, decode, keep the records, next file.

@@ -65,3 +65,37 @@ export {
   type Recipient,
 } from './seal/keys.js';
 export { openSealed, seal } from './seal/seal.js';
+export {
+  DEFAULT_STOA_CONCURRENCY,
+  type StoaCallOptions,
+  StoaClient,
+  type StoaClientSummary,
+  type StoaFetchOptions,
+  type StoaOrderOptions,
+  type StoaParsOptions,
+  type StoaSignedSource,
+  type StoaSignOptions,
+} from './stoa/client.js';
+export { StoaFetchError, type StoaFileFailure } from './stoa/errors.js';
+export type {
+  StoaColumnsResult,
+  StoaFetchResult,
+  StoaFileSummary,
+  StoaFormat,
+  StoaJsonResult,
+  StoaRecord,
+} from './stoa/fetch.js';
+export {
+  MAX_ORDER_LIMIT,
+  STOA_ENVIRONMENTS,
+  type StoaClientOptions,
+  type StoaConnection,
+  type StoaCredentials,
+  type StoaEnvironment,
+  type StoaIdentity,
+  type StoaProduct,
+  type StoaToken,
+  type StoaUrls,
+  type StoaWorkspace,
+} from './stoa/options.js';
+export { DEFAULT_STOA_LIFETIME } from './stoa/pars.js';

@@ -207,6 +207,7 @@ const ERROR_NAMES = new Set([
   'TransferError',
   'RemoteServiceError',
   'NotSupportedError',
+  'StoaFetchError',
 ]);
 
 /**

@@ -78,12 +78,52 @@ export interface ListPage {
   readonly continuation?: string;
 }
 
+/** Size rules of a store's upload in parts (S3 multipart, Azure block blobs). */
+export interface PartLimits {
+  /** Smallest size of every part but the last, in bytes. */
+  readonly minPartSize: number;
+  /** Largest size of one part, in bytes. */
+  readonly maxPartSize: number;
+  /** Most parts one upload may have. */
+  readonly maxParts: number;
+}
+
+/** One part that arrived. `partNumber` counts from 1, as in S3. */
+export interface UploadedPart {
+  readonly partNumber: number;
+  /** What the store answered for the part (S3 ETag, Azure block id). */
+  readonly etag: string;
+  readonly size: number;
+}
+
+/** One upload in parts in progress. Parts may be sent in parallel and in any order. */
+export interface PartUpload {
+  uploadPart(
+    partNumber: number,
+    body: Uint8Array,
+    request: { readonly signal?: AbortSignal },
+  ): Promise<UploadedPart>;
+  /** Commit the parts (in part-number order): the object appears only now. */
+  complete(parts: readonly UploadedPart[], request: { readonly signal?: AbortSignal }): Promise<ObjectStat>;
+  /** Give up: nothing becomes visible and the store frees the parts. */
+  abort(request: { readonly signal?: AbortSignal }): Promise<void>;
+}
+
+/** What an endpoint offers when its store takes uploads in parts. */
+export interface PartUploader {
+  readonly limits: PartLimits;
+  /** Start one upload of an object of `request.size` bytes. */
+  begin(request: WriteRequest): Promise<PartUpload>;
+}
+
 /** Operations on one object. */
 export interface ObjectEndpoint {
   read(request: ReadRequest): Promise<ReadResult>;
   stat(request: { readonly signal?: AbortSignal }): Promise<ObjectStat>;
   write(body: Uint8Array | ReadableStream<Uint8Array>, request: WriteRequest): Promise<ObjectStat>;
   remove(request: { readonly signal?: AbortSignal }): Promise<void>;
+  /** Present when the store takes large uploads in parts; the writers then use it. */
+  readonly parts?: PartUploader;
 }
 
 /** Operations on a bucket. Keys are full keys within the bucket. */

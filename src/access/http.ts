@@ -15,6 +15,7 @@ import {
   TransferError,
 } from '../par/errors.js';
 import { redactUrl } from '../par/redact.js';
+import type { DialectContext } from './dialects/dialect.js';
 import type { ObjectStat } from './endpoint.js';
 
 /** What a request was, for error messages (never the URL itself). */
@@ -126,4 +127,36 @@ export function networkError(error: unknown, facts: RequestFacts): unknown {
 function stripSecrets(error: unknown): Error {
   const code = (error as { cause?: { code?: unknown } })?.cause?.code;
   return new Error(typeof code === 'string' ? code : 'fetch failed');
+}
+
+/**
+ * Send one request for a dialect: the context's fetch, network failures as TransferError (URL
+ * redacted), and any status other than 2xx (or one listed in `accept`) as the typed error of
+ * {@link errorForResponse}. Every HTTP dialect sends through here, so retries, timeouts and
+ * bounded-memory streamed uploads are added in one place.
+ *
+ * @param context - the dialect context (fetch)
+ * @param url - where (a secret; never put in a message unredacted)
+ * @param init - method, headers, body, signal
+ * @param accept - statuses besides 2xx that are answers, not failures (e.g. 304)
+ * @returns the response, body unread
+ * @throws TransferError, PermissionError, NotFoundError, ConflictError, ExpiredError
+ */
+export async function send(
+  context: DialectContext,
+  url: string,
+  init: RequestInit,
+  accept: readonly number[] = [],
+): Promise<Response> {
+  const method = init.method ?? 'GET';
+  let response: Response;
+  try {
+    response = await context.fetch(url, { redirect: 'follow', ...init });
+  } catch (error) {
+    throw networkError(error, { method, url });
+  }
+  if (!response.ok && !accept.includes(response.status)) {
+    throw await errorForResponse(response, { method, url });
+  }
+  return response;
 }

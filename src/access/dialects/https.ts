@@ -6,20 +6,8 @@
  */
 import { NotSupportedError } from '../../par/errors.js';
 import type { ObjectEndpoint } from '../endpoint.js';
-import { errorForResponse, networkError, statFromHeaders } from '../http.js';
+import { send, statFromHeaders } from '../http.js';
 import type { Dialect, DialectContext } from './dialect.js';
-
-async function send(context: DialectContext, url: string, init: RequestInit): Promise<Response> {
-  const method = init.method ?? 'GET';
-  let response: Response;
-  try {
-    response = await context.fetch(url, { ...init, redirect: 'follow' });
-  } catch (error) {
-    throw networkError(error, { method, url });
-  }
-  if (!response.ok) throw await errorForResponse(response, { method, url });
-  return response;
-}
 
 /**
  * An object endpoint that reads a URL with GET (ranges via `Range`) and stats it with HEAD.

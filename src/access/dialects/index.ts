@@ -7,10 +7,13 @@ import type { Driver } from '../../par/driver.js';
 import type { Dialect } from './dialect.js';
 import { fileDialect } from './file.js';
 import { httpsDialect } from './https.js';
+import { signedUrlDialect } from './signed-url.js';
 
 const DIALECTS: Partial<Record<Driver, Dialect>> = {
   file: fileDialect,
   https: httpsDialect,
+  // A pre-signed S3 object URL reads, writes and deletes through the one URL.
+  s3: signedUrlDialect,
   // Stoa hands out pre-signed GET URLs: read them as plain https objects.
   stoa: httpsDialect,
 };

@@ -1,6 +1,7 @@
 /**
  * Progress on standard error for long transfers: a redrawn bar when standard error is a
- * terminal, a plain line at every quarter otherwise (for logs), nothing with `--quiet`.
+ * terminal, a plain line at every quarter of transfers of 1 MiB or more otherwise (for logs),
+ * nothing with `--quiet`.
  * No dependency: one line of text, redrawn at most ten times a second.
  *
  * @module
@@ -36,6 +37,8 @@ export interface ProgressOptions {
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** Transfers smaller than this print no plain lines (logs stay short). */
+const PLAIN_MINIMUM = 1 << 20;
 
 /**
  * A byte count for people: `1.5 MiB`.
@@ -77,6 +80,7 @@ export function createProgress(options: ProgressOptions): ProgressDisplay {
   let last: ProgressUpdate = { loaded: 0, total: undefined };
   let drawn = 0;
   let quarter = 0;
+  let printed = false;
   let finished = false;
   const columns = Math.max(40, options.columns ?? process.stderr.columns ?? 80);
 
@@ -108,10 +112,11 @@ export function createProgress(options: ProgressOptions): ProgressDisplay {
         if (time - drawn < 100) return;
         drawn = time;
         write(`\r\x1b[2K${line(progress)}`);
-      } else if (options.mode === 'plain' && progress.total !== undefined && progress.total > 0) {
+      } else if (options.mode === 'plain' && progress.total !== undefined && progress.total >= PLAIN_MINIMUM) {
         const reached = Math.floor((progress.loaded / progress.total) * 4);
         if (reached > quarter && reached < 4) {
           quarter = reached;
+          printed = true;
           write(`${line(progress)}\n`);
         }
       }
@@ -119,7 +124,8 @@ export function createProgress(options: ProgressOptions): ProgressDisplay {
     finish() {
       if (finished || options.mode === 'off') return;
       finished = true;
-      write(options.mode === 'tty' ? `\r\x1b[2K${line(last)}\n` : `${line(last)}\n`);
+      if (options.mode === 'tty') write(`\r\x1b[2K${line(last)}\n`);
+      else if (printed || last.loaded >= PLAIN_MINIMUM) write(`${line(last)}\n`);
     },
   };
 }

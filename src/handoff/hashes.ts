@@ -18,7 +18,13 @@ export interface Hasher {
   hexDigest(): string;
 }
 
-const ALGORITHMS = {
+/** What parkit needs of a noble hash: its digest length and an incremental state. */
+interface Algorithm {
+  readonly outputLen: number;
+  create(): { update(chunk: Uint8Array): unknown; digest(): Uint8Array };
+}
+
+const ALGORITHMS: Record<HashType, Algorithm> = {
   md5,
   sha1,
   sha224,
@@ -31,10 +37,22 @@ const ALGORITHMS = {
   sha3_512,
   blake2b,
   blake2s,
-} as const;
+};
 
 /** A supported hash name (Python `hashlib` spelling). */
-export type HashType = keyof typeof ALGORITHMS;
+export type HashType =
+  | 'md5'
+  | 'sha1'
+  | 'sha224'
+  | 'sha256'
+  | 'sha384'
+  | 'sha512'
+  | 'sha3_224'
+  | 'sha3_256'
+  | 'sha3_384'
+  | 'sha3_512'
+  | 'blake2b'
+  | 'blake2s';
 
 /** Every supported `hashtype`, as cartd and Python's `hashlib` name them. */
 export const HASH_TYPES: readonly HashType[] = Object.freeze(Object.keys(ALGORITHMS) as HashType[]);

@@ -112,7 +112,11 @@ export function createProgress(options: ProgressOptions): ProgressDisplay {
         if (time - drawn < 100) return;
         drawn = time;
         write(`\r\x1b[2K${line(progress)}`);
-      } else if (options.mode === 'plain' && progress.total !== undefined && progress.total >= PLAIN_MINIMUM) {
+      } else if (
+        options.mode === 'plain' &&
+        progress.total !== undefined &&
+        progress.total >= PLAIN_MINIMUM
+      ) {
         const reached = Math.floor((progress.loaded / progress.total) * 4);
         if (reached > quarter && reached < 4) {
           quarter = reached;

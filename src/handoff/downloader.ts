@@ -69,11 +69,7 @@ export interface DownloadResult {
 }
 
 /** What a Downloader accepts: a Par or token, a list of them, or a CloudEvent (SDK or plain object). */
-export type DownloadSource =
-  | Par
-  | string
-  | readonly (Par | string)[]
-  | { readonly [attribute: string]: unknown };
+export type DownloadSource = Par | string | readonly (Par | string)[] | object;
 
 interface ParJob {
   readonly relative: string;

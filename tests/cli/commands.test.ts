@@ -39,7 +39,14 @@ function oneErrorLine(run: Run, code: string) {
   noSecrets(run);
 }
 
-async function httpObjectPar(key: string, options: { driver?: 's3' | 'https'; permissions?: ('read' | 'write' | 'delete')[]; recipient?: string } = {}) {
+async function httpObjectPar(
+  key: string,
+  options: {
+    driver?: 's3' | 'https';
+    permissions?: ('read' | 'write' | 'delete')[];
+    recipient?: string;
+  } = {},
+) {
   return Par.create({
     url: store.url(key),
     driver: options.driver ?? 'https',
@@ -50,7 +57,9 @@ async function httpObjectPar(key: string, options: { driver?: 's3' | 'https'; pe
   });
 }
 
-async function filesBucket(permissions: ('read' | 'write' | 'list' | 'delete')[] = ['read', 'list', 'write']) {
+async function filesBucket(
+  permissions: ('read' | 'write' | 'list' | 'delete')[] = ['read', 'list', 'write'],
+) {
   const dir = fresh('bucket');
   mkdirSync(join(dir, 'notes'));
   writeFileSync(join(dir, 'notes', 'a.txt'), 'alpha');
@@ -77,7 +86,9 @@ describe('parkit open', () => {
     noSecrets(plain);
     const revealed = await parkit(['open', par.toToken(), '--reveal'], { env: { PARKIT_IDENTITY: myId } });
     expect(revealed.stdout.trim()).toBe(store.url('q3.csv'));
-    const json = JSON.parse((await parkit(['open', '-', '--json', '-i', myId], { input: par.toToken() })).stdout);
+    const json = JSON.parse(
+      (await parkit(['open', '-', '--json', '-i', myId], { input: par.toToken() })).stdout,
+    );
     expect(json).toMatchObject({ fingerprint: par.fingerprint(), opens: true });
     expect(json.secret).toBeUndefined();
     expect(json.url).not.toContain(SIGNATURE);
@@ -101,7 +112,12 @@ describe('parkit open', () => {
     expect(run.code).toBe(3);
     oneErrorLine(run, 'PARKIT_EXPIRED');
     const token = par.toToken();
-    const damaged = await parkit(['open', `${token.slice(0, 60)}${token[60] === 'q' ? 'p' : 'q'}${token.slice(61)}`, '-i', myId]);
+    const damaged = await parkit([
+      'open',
+      `${token.slice(0, 60)}${token[60] === 'q' ? 'p' : 'q'}${token.slice(61)}`,
+      '-i',
+      myId,
+    ]);
     expect(damaged.code).toBe(7);
     const home = fresh('home');
     const noIdentity = await parkit(['open', token], { env: { HOME: home, XDG_CONFIG_HOME: undefined } });
@@ -120,7 +136,7 @@ describe('parkit open', () => {
 });
 
 describe('parkit get', () => {
-  it('downloads an https object to the key\'s name, to -o FILE, and to standard output', async () => {
+  it("downloads an https object to the key's name, to -o FILE, and to standard output", async () => {
     store.objects.set('reports/q3.csv', Buffer.from('a,b\n1,2\n'));
     const par = await httpObjectPar('reports/q3.csv');
     const cwd = fresh('get');
@@ -131,7 +147,11 @@ describe('parkit get', () => {
     const tokenFile = join(cwd, 'token.txt');
     writeFileSync(tokenFile, `${par.toToken()}\n`);
     const json = await parkit(['get', `@${tokenFile}`, '-o', join(cwd, 'out.csv'), '--json', '-i', myId]);
-    expect(JSON.parse(json.stdout)).toMatchObject({ key: 'reports/q3.csv', size: 8, fingerprint: par.fingerprint() });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      key: 'reports/q3.csv',
+      size: 8,
+      fingerprint: par.fingerprint(),
+    });
     const piped = await parkit(['get', '-', '-o', '-', '-i', myId], { input: par.toToken() });
     expect(piped.stdout).toBe('a,b\n1,2\n');
     noSecrets(piped);
@@ -159,14 +179,27 @@ describe('parkit get', () => {
     expect(readFileSync(join(out, 'b.txt'), 'utf8')).toBe('bravo');
     const all = await parkit(['get', token, '-o', join(out, 'all'), '-i', myId, '--json']);
     const result = JSON.parse(all.stdout);
-    expect(result.files.map((file: { relative: string }) => file.relative).sort()).toEqual(['notes/a.txt', 'notes/b.txt', 'readme.md']);
-    const again = JSON.parse((await parkit(['get', token, '-o', join(out, 'all'), '-i', myId, '--json'])).stdout);
+    expect(result.files.map((file: { relative: string }) => file.relative).sort()).toEqual([
+      'notes/a.txt',
+      'notes/b.txt',
+      'readme.md',
+    ]);
+    const again = JSON.parse(
+      (await parkit(['get', token, '-o', join(out, 'all'), '-i', myId, '--json'])).stdout,
+    );
     expect(again.files.every((file: { skipped: boolean }) => file.skipped)).toBe(true);
     expect(again.transferred).toBe(0);
   });
 
   it('exits 5 for a missing object, 4 when the store refuses, 2 for a key on an object Par', async () => {
-    const missing = await parkit(['get', (await httpObjectPar('nope')).toToken(), '-i', myId, '-o', join(fresh('x'), 'n')]);
+    const missing = await parkit([
+      'get',
+      (await httpObjectPar('nope')).toToken(),
+      '-i',
+      myId,
+      '-o',
+      join(fresh('x'), 'n'),
+    ]);
     expect(missing.code).toBe(5);
     oneErrorLine(missing, 'PARKIT_NOT_FOUND');
     const badSignature = await Par.create({
@@ -180,7 +213,13 @@ describe('parkit get', () => {
     const refused = await parkit(['get', badSignature.toToken(), '-i', myId, '-o', join(fresh('y'), 'r')]);
     expect([3, 4]).toContain(refused.code);
     expect(refused.stderr).not.toContain('forged');
-    const usage = await parkit(['get', (await httpObjectPar('reports/q3.csv')).toToken(), 'extra-key', '-i', myId]);
+    const usage = await parkit([
+      'get',
+      (await httpObjectPar('reports/q3.csv')).toToken(),
+      'extra-key',
+      '-i',
+      myId,
+    ]);
     expect(usage.code).toBe(2);
   });
 });
@@ -199,7 +238,7 @@ describe('parkit put', () => {
     expect(store.objects.get('up/data.txt')?.toString()).toBe('from stdin');
   });
 
-  it('uploads into a bucket Par by key, or under the file\'s name', async () => {
+  it("uploads into a bucket Par by key, or under the file's name", async () => {
     const { dir, token } = await filesBucket();
     const src = fresh('src');
     writeFileSync(join(src, 'new.txt'), 'new!');
@@ -233,7 +272,11 @@ describe('parkit ls', () => {
     expect(long.stdout.trim().split('\n')).toHaveLength(2);
     expect(long.stdout).toMatch(/^\s+5 {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}notes\/a\.txt$/m);
     const json = JSON.parse((await parkit(['ls', token, '--json', '-i', myId])).stdout);
-    expect(json.map((object: { key: string }) => object.key)).toEqual(['notes/a.txt', 'notes/b.txt', 'readme.md']);
+    expect(json.map((object: { key: string }) => object.key)).toEqual([
+      'notes/a.txt',
+      'notes/b.txt',
+      'readme.md',
+    ]);
     expect(json[0]).toMatchObject({ size: 5 });
   });
 
@@ -263,7 +306,19 @@ describe('parkit reseal and close', () => {
 
 describe('help and completion', () => {
   it('has --help with examples on every command', async () => {
-    for (const command of ['keygen', 'inspect', 'open', 'get', 'put', 'ls', 'close', 'reseal', 'event', 'watch', 'completion']) {
+    for (const command of [
+      'keygen',
+      'inspect',
+      'open',
+      'get',
+      'put',
+      'ls',
+      'close',
+      'reseal',
+      'event',
+      'watch',
+      'completion',
+    ]) {
       const run = await parkit([command, '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Examples:');

@@ -5,8 +5,9 @@
  * (answering 202, logging only the fingerprint), refuses garbage with 400, downloads Pacifica
  * ingest events through cartd, and shuts down cleanly on SIGTERM.
  */
-import { createHash } from 'node:crypto';
+
 import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,11 @@ import { type HttpStore, SIGNATURE, startHttpStore } from './helpers/http-store.
 import { identityFile, parkit, spawnParkit } from './helpers/run.js';
 
 const [alice, bob, carol] = await Promise.all([keyPair(), keyPair(), keyPair()]);
-const ids = { alice: identityFile(alice.identity), bob: identityFile(bob.identity), carol: identityFile(carol.identity) };
+const ids = {
+  alice: identityFile(alice.identity),
+  bob: identityFile(bob.identity),
+  carol: identityFile(carol.identity),
+};
 let store: HttpStore;
 beforeAll(async () => {
   store = await startHttpStore();
@@ -49,7 +54,17 @@ interface Watcher {
 }
 
 async function watch(identity: string, toDir: string, extra: string[] = []): Promise<Watcher> {
-  const child = spawnParkit(['watch', '--listen', '127.0.0.1:0', '--to-dir', toDir, '-i', identity, '--json', ...extra]);
+  const child = spawnParkit([
+    'watch',
+    '--listen',
+    '127.0.0.1:0',
+    '--to-dir',
+    toDir,
+    '-i',
+    identity,
+    '--json',
+    ...extra,
+  ]);
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   let buffer = '';
@@ -73,8 +88,17 @@ async function watch(identity: string, toDir: string, extra: string[] = []): Pro
     new Promise<string>((resolve, reject) => {
       const found = lines.find((line) => pattern.test(line));
       if (found !== undefined) return resolve(found);
-      const timer = setTimeout(() => reject(new Error(`no log line ${pattern}; got:\n${lines.join('\n')}`)), 20_000);
-      waiters.push({ pattern, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+      const timer = setTimeout(
+        () => reject(new Error(`no log line ${pattern}; got:\n${lines.join('\n')}`)),
+        20_000,
+      );
+      waiters.push({
+        pattern,
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+      });
     });
   const listening = JSON.parse(await waitFor(/"event":"listening"/));
   return { child, url: listening.url, lines, waitFor };
@@ -89,7 +113,9 @@ function stop(watcher: Watcher): Promise<number | null> {
 
 describe('two-identity handoff', () => {
   it('A reseals to B; B gets the file; C cannot open it (exit 6) and nothing is written', async () => {
-    const shared = (await parkit(['reseal', await aliceToken(), '--to', bob.recipient, '-i', ids.alice])).stdout.trim();
+    const shared = (
+      await parkit(['reseal', await aliceToken(), '--to', bob.recipient, '-i', ids.alice])
+    ).stdout.trim();
     expect(shared).toMatch(/^par1/);
     const bobDir = fresh('bob');
     const got = await parkit(['get', shared, '-i', ids.bob], { cwd: bobDir });
@@ -110,7 +136,9 @@ describe('parkit watch', () => {
     const bobDir = fresh('bob-watch');
     const bobWatch = await watch(ids.bob, bobDir);
     try {
-      const toBob = (await parkit(['reseal', await aliceToken(), '--to', bob.recipient, '-i', ids.alice])).stdout.trim();
+      const toBob = (
+        await parkit(['reseal', await aliceToken(), '--to', bob.recipient, '-i', ids.alice])
+      ).stdout.trim();
       const fingerprint = Par.fromToken(toBob).fingerprint();
       const sent = await parkit(['event', toBob, '--post', bobWatch.url, '--json']);
       expect(sent.code).toBe(0);
@@ -124,14 +152,23 @@ describe('parkit watch', () => {
       await bobWatch.waitFor(/"event":"saved".*"skipped":1/);
 
       // Sealed to Carol: 202 (a 4xx would disable a Pacifica subscription), logged by fingerprint only.
-      const toCarol = (await parkit(['reseal', await aliceToken(), '--to', carol.recipient, '-i', ids.alice])).stdout.trim();
+      const toCarol = (
+        await parkit(['reseal', await aliceToken(), '--to', carol.recipient, '-i', ids.alice])
+      ).stdout.trim();
       const ignored = await parkit(['event', toCarol, '--post', bobWatch.url, '--json']);
       expect(JSON.parse(ignored.stdout).status).toBe(202);
       const line = await bobWatch.waitFor(/"event":"ignored"/);
-      expect(JSON.parse(line)).toMatchObject({ kind: 'share', fingerprint: Par.fromToken(toCarol).fingerprint() });
+      expect(JSON.parse(line)).toMatchObject({
+        kind: 'share',
+        fingerprint: Par.fromToken(toCarol).fingerprint(),
+      });
 
       // Not an event at all: 400, and the listener keeps running.
-      const garbage = await fetch(bobWatch.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":1}' });
+      const garbage = await fetch(bobWatch.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"x":1}',
+      });
       expect(garbage.status).toBe(400);
       const relabelled = JSON.parse((await parkit(['event', toBob])).stdout);
       relabelled.data.permissions = ['read', 'write'];
@@ -156,7 +193,10 @@ describe('parkit watch', () => {
 
   it('downloads Pacifica ingest events through cartd when given --cart-api', async () => {
     const text = (id: number) => `The data for file ${id}.\n`;
-    const cartd = await startCartd({ archive: new Map([1100, 1101].map((id) => [id, text(id)])), stagingPolls: 2 });
+    const cartd = await startCartd({
+      archive: new Map([1100, 1101].map((id) => [id, text(id)])),
+      stagingPolls: 2,
+    });
     const dir = fresh('pacifica');
     const watcher = await watch(ids.bob, dir, ['--cart-api', cartd.url, '--poll-interval', '10']);
     try {
@@ -171,9 +211,16 @@ describe('parkit watch', () => {
           hashsum: createHash('sha1').update(text(id)).digest('hex'),
         })),
       };
-      const response = await fetch(watcher.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+      const response = await fetch(watcher.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      });
       expect(response.status).toBe(202);
-      expect(JSON.parse(await watcher.waitFor(/"event":"saved"/))).toMatchObject({ kind: 'pacifica', files: 2 });
+      expect(JSON.parse(await watcher.waitFor(/"event":"saved"/))).toMatchObject({
+        kind: 'pacifica',
+        files: 2,
+      });
       expect(readFileSync(join(dir, 'data', 'subdir_1101', 'file.1101.txt'), 'utf8')).toBe(text(1101));
     } finally {
       await stop(watcher);
@@ -201,7 +248,7 @@ describe('parkit watch', () => {
       await watcher.waitFor(/"event":"accepted"/);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await stop(watcher)).toBe(0);
-      expect(watcher.lines.join("\n")).toMatch(/"event":"failed".*"code":"ABORTED"/);
+      expect(watcher.lines.join('\n')).toMatch(/"event":"failed".*"code":"ABORTED"/);
       const team = join(dir, 'team');
       expect(existsSync(team) ? readdirSync(team) : []).toEqual([]);
     } finally {

@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Par } from '../../src/index.js';
 import { keyPair } from '../helpers/fixtures.js';
 import { readings } from '../helpers/parquet.js';
-import { CLIENT_ID, CLIENT_SECRET, EMAIL, PASSWORD, PRODUCT, parquetFiles, stoaServer } from '../helpers/stoa.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  EMAIL,
+  PASSWORD,
+  PRODUCT,
+  parquetFiles,
+  stoaServer,
+} from '../helpers/stoa.js';
 import type { StoaServer } from '../servers/stoa.js';
 import { identityFile, parkit, type Run } from './helpers/run.js';
 
@@ -62,7 +70,9 @@ describe('parkit stoa', () => {
     const run = await parkit(['stoa', 'order', ...product()], { env: rest });
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n').sort()).toEqual(keys);
-    const json = await parkit(['stoa', 'order', ...product(), '--json', '--limit', '2', '--ascending'], { env: oauth });
+    const json = await parkit(['stoa', 'order', ...product(), '--json', '--limit', '2', '--ascending'], {
+      env: oauth,
+    });
     expect(JSON.parse(json.stdout)).toHaveLength(2);
     noCredentials(run);
     noCredentials(json);
@@ -73,7 +83,9 @@ describe('parkit stoa', () => {
     expect(redacted.code).toBe(0);
     expect(redacted.stdout).toMatch(/part-0000\.snappy\.parquet\thttp:\/\/127\.0\.0\.1:\d+\/.+\?…/);
     noCredentials(redacted);
-    const revealed = JSON.parse((await parkit(['stoa', 'sign', ...product(), '--reveal', '--json'], { env: oauth })).stdout);
+    const revealed = JSON.parse(
+      (await parkit(['stoa', 'sign', ...product(), '--reveal', '--json'], { env: oauth })).stdout,
+    );
     expect(Object.keys(revealed).sort()).toEqual(keys);
     expect(Object.values(revealed)[0]).toMatch(/X-Amz-Signature=/);
   });
@@ -81,11 +93,16 @@ describe('parkit stoa', () => {
   it('fetches every file and prints the rows, one JSON record per line', async () => {
     const run = await parkit(['stoa', 'fetch', ...product()], { env: rest });
     expect(run.code).toBe(0);
-    const rows = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const rows = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     // The service orders newest first (ascending=False): files come in that order.
     expect(rows.slice(0, 5)).toEqual(readings(10, 5));
     expect(rows.sort((a, b) => a.id - b.id)).toEqual(readings(0, 15));
-    const columns = JSON.parse((await parkit(['stoa', 'fetch', ...product(), '--format', 'columns', '--json'], { env: rest })).stdout);
+    const columns = JSON.parse(
+      (await parkit(['stoa', 'fetch', ...product(), '--format', 'columns', '--json'], { env: rest })).stdout,
+    );
     expect(columns.rowCount).toBe(15);
     expect([...columns.columns.id].sort((a, b) => a - b)).toEqual(readings(0, 15).map((row) => row.id));
   });
@@ -98,19 +115,30 @@ describe('parkit stoa', () => {
     const par = Par.fromToken(tokens[0] as string);
     expect(par).toMatchObject({ driver: 'stoa', permissions: ['read'] });
     const dir = mkdtempSync(join(tmpdir(), 'parkit-stoa-'));
-    const got = await parkit(['get', tokens[0] as string, '-o', join(dir, 'f.parquet'), '-i', identityFile(me.identity)]);
+    const got = await parkit([
+      'get',
+      tokens[0] as string,
+      '-o',
+      join(dir, 'f.parquet'),
+      '-i',
+      identityFile(me.identity),
+    ]);
     expect(got.code).toBe(0);
     const key = (par.target as { key: string }).key;
     expect(new Uint8Array(readFileSync(join(dir, 'f.parquet')))).toEqual(files[key]);
     noCredentials(run);
   });
 
-  it('exits 8 with the service\'s refusal for bad credentials, and 2 without any', async () => {
-    const refused = await parkit(['stoa', 'order', ...product()], { env: { STOA_EMAIL: EMAIL, STOA_PASSWORD: 'wrong-password' } });
+  it("exits 8 with the service's refusal for bad credentials, and 2 without any", async () => {
+    const refused = await parkit(['stoa', 'order', ...product()], {
+      env: { STOA_EMAIL: EMAIL, STOA_PASSWORD: 'wrong-password' },
+    });
     expect(refused.code).toBe(8);
     expect(refused.stderr).toMatch(/^parkit: PARKIT_REMOTE_SERVICE: Stoa login was refused \(401/);
     expect(refused.stderr).not.toContain('wrong-password');
-    const none = await parkit(['stoa', 'order', ...product()], { env: { STOA_EMAIL: undefined, STOA_PASSWORD: undefined } });
+    const none = await parkit(['stoa', 'order', ...product()], {
+      env: { STOA_EMAIL: undefined, STOA_PASSWORD: undefined },
+    });
     expect(none.code).toBe(2);
     const badLimit = await parkit(['stoa', 'order', ...product(), '--limit', '50'], { env: rest });
     expect(badLimit.code).toBe(2);

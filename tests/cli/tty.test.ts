@@ -55,7 +55,16 @@ describe('progress on a terminal', () => {
     });
     const dir = mkdtempSync(join(tmpdir(), 'parkit-tty-'));
     writeFileSync(join(dir, 'token.txt'), par.toToken());
-    const command = [process.execPath, MAIN, 'get', `@${join(dir, 'token.txt')}`, '-i', identityFile(me.identity), '-o', join(dir, 'out.bin')]
+    const command = [
+      process.execPath,
+      MAIN,
+      'get',
+      `@${join(dir, 'token.txt')}`,
+      '-i',
+      identityFile(me.identity),
+      '-o',
+      join(dir, 'out.bin'),
+    ]
       .map(quote)
       .join(' ');
     tmux('new-session', '-d', '-s', 'get', '-x', '100', '-y', '10', `${command}; echo "exit=$?"; sleep 60`);

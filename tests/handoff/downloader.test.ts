@@ -55,14 +55,23 @@ describe('Downloader with Pars', () => {
   it('downloads every object of a bucket Par (keys as paths), with one progress stream', async () => {
     const location = fresh('out');
     const seen: DownloadProgress[] = [];
-    const result = await new Downloader(location, { identity: me.identity, concurrency: 2 }).download(await bucketPar(bucketDir()), {
-      onProgress: (progress) => seen.push(progress),
-    });
-    expect(result.files.map((file) => file.relative).sort()).toEqual(['notes/a.txt', 'notes/deep/b.txt', 'top.txt']);
+    const result = await new Downloader(location, { identity: me.identity, concurrency: 2 }).download(
+      await bucketPar(bucketDir()),
+      {
+        onProgress: (progress) => seen.push(progress),
+      },
+    );
+    expect(result.files.map((file) => file.relative).sort()).toEqual([
+      'notes/a.txt',
+      'notes/deep/b.txt',
+      'top.txt',
+    ]);
     expect(readFileSync(join(location, 'notes', 'deep', 'b.txt'), 'utf8')).toBe('bravo!');
     expect(result.transferred).toBe(14);
     expect(seen.at(-1)).toEqual({ loaded: 14, total: 14, files: 3, filesTotal: 3 });
-    expect(seen.map((progress) => progress.loaded)).toEqual([...seen.map((progress) => progress.loaded)].sort((a, b) => a - b));
+    expect(seen.map((progress) => progress.loaded)).toEqual(
+      [...seen.map((progress) => progress.loaded)].sort((a, b) => a - b),
+    );
   });
 
   it('resumes: files already complete are skipped, changed ones fetched again', async () => {
@@ -105,7 +114,9 @@ describe('Downloader with Pars', () => {
     const downloader = new Downloader(location, { identity: me.identity });
     await downloader.download(shareEvent(await httpPar('shared/report.csv')));
     expect(readFileSync(join(location, 'shared', 'report.csv'), 'utf8')).toBe('a,b\n1,2\n');
-    const notMine = await downloader.download(shareEvent(await httpPar('shared/report.csv', other.recipient))).catch((e) => e);
+    const notMine = await downloader
+      .download(shareEvent(await httpPar('shared/report.csv', other.recipient)))
+      .catch((e) => e);
     expect(isParkitError(notMine, 'PARKIT_DECRYPTION_FAILED')).toBe(true);
   });
 
@@ -137,7 +148,9 @@ describe('Downloader with Pars', () => {
       recipients: [me.recipient],
     });
     store.objects.set('x', Buffer.from('x'));
-    const error = await new Downloader(location, { identity: me.identity }).download(escaping).catch((e) => e);
+    const error = await new Downloader(location, { identity: me.identity })
+      .download(escaping)
+      .catch((e) => e);
     expect(isParkitError(error, 'PARKIT_INVALID_FORMAT')).toBe(true);
     expect(() => new Downloader('')).toThrow(TypeError);
     expect(() => new Downloader(location, { concurrency: 0 })).toThrow(RangeError);

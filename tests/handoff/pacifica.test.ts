@@ -5,7 +5,15 @@
  * are refused with nothing left behind.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -58,7 +66,9 @@ function downloader(location: string, extra: { timeout?: number } = {}) {
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'parkit-pacifica-'));
 
-async function failure(run: () => Promise<unknown>): Promise<Error & { code?: string; serviceMessage?: string }> {
+async function failure(
+  run: () => Promise<unknown>,
+): Promise<Error & { code?: string; serviceMessage?: string }> {
   try {
     await run();
   } catch (error) {
@@ -72,12 +82,25 @@ describe('Pacifica ingest events through cartd', () => {
     expect(pacificaCartFiles(ingestEvent()).map((file) => file.path)).toEqual(
       ids.map((id) => `subdir_${id}/file.${id}.txt`),
     );
-    expect(() => pacificaCartFiles({ data: [{ destinationTable: 'Files', _id: 1, name: 'x', hashtype: 'sha1', hashsum: 'zz' }] })).toThrow(
-      /hashsum/,
-    );
-    expect(() => pacificaCartFiles({ data: [{ destinationTable: 'Files', _id: 1, name: 'x', subdir: '../..', hashtype: 'md5', hashsum: 'a'.repeat(32) }] })).toThrow(
-      /climbs out/,
-    );
+    expect(() =>
+      pacificaCartFiles({
+        data: [{ destinationTable: 'Files', _id: 1, name: 'x', hashtype: 'sha1', hashsum: 'zz' }],
+      }),
+    ).toThrow(/hashsum/);
+    expect(() =>
+      pacificaCartFiles({
+        data: [
+          {
+            destinationTable: 'Files',
+            _id: 1,
+            name: 'x',
+            subdir: '../..',
+            hashtype: 'md5',
+            hashsum: 'a'.repeat(32),
+          },
+        ],
+      }),
+    ).toThrow(/climbs out/);
   });
 
   it('creates the cart, waits through staging, extracts into location/data and verifies hashsums', async () => {
@@ -91,7 +114,9 @@ describe('Pacifica ingest events through cartd', () => {
     });
     expect(statuses).toEqual(['staging', 'staging', 'staging', 'ready']);
     for (const id of ids) {
-      expect(readFileSync(join(location, 'data', `subdir_${id}`, `file.${id}.txt`), 'utf8')).toBe(content(id));
+      expect(readFileSync(join(location, 'data', `subdir_${id}`, `file.${id}.txt`), 'utf8')).toBe(
+        content(id),
+      );
     }
     expect(result.files.map((file) => file.skipped)).toEqual([false, false, false]);
     expect(progress.at(-1)).toBe(3);
@@ -109,7 +134,9 @@ describe('Pacifica ingest events through cartd', () => {
     mkdirSync(join(location, 'data', 'subdir_1101'), { recursive: true });
     writeFileSync(join(location, 'data', 'subdir_1101', 'file.1101.txt'), 'damaged');
     const result = await downloader(location).cloudEvent(ingestEvent());
-    expect(result.files.filter((file) => file.skipped).map((file) => file.relative)).toEqual(['data/subdir_1100/file.1100.txt']);
+    expect(result.files.filter((file) => file.skipped).map((file) => file.relative)).toEqual([
+      'data/subdir_1100/file.1100.txt',
+    ]);
     const posted = carts.requests.filter((line) => line.startsWith('POST'));
     expect(posted).toHaveLength(1);
     expect(readFileSync(join(location, 'data', 'subdir_1101', 'file.1101.txt'), 'utf8')).toBe(content(1101));
@@ -119,7 +146,7 @@ describe('Pacifica ingest events through cartd', () => {
     expect(carts.requests.filter((line) => line.startsWith('POST'))).toHaveLength(1);
   });
 
-  it('reports a cart in error with cartd\'s X-Pacifica-Message', async () => {
+  it("reports a cart in error with cartd's X-Pacifica-Message", async () => {
     await cartd({ archive: new Map([[1100, content(1100)]]) });
     const error = await failure(() => downloader(fresh()).cloudEvent(ingestEvent()));
     expect(isParkitError(error, 'PARKIT_REMOTE_SERVICE')).toBe(true);
@@ -130,7 +157,9 @@ describe('Pacifica ingest events through cartd', () => {
   it('reports an unknown cart as NotFoundError and a cart never ready as a timeout', async () => {
     const carts = await cartd({ stagingPolls: 1_000_000 });
     const client = new CartClient(carts.url, { pollInterval: 5, timeout: 50 });
-    expect(isParkitError(await failure(() => client.state(`${carts.url}/no-such-cart`)), 'PARKIT_NOT_FOUND')).toBe(true);
+    expect(
+      isParkitError(await failure(() => client.state(`${carts.url}/no-such-cart`)), 'PARKIT_NOT_FOUND'),
+    ).toBe(true);
     const location = fresh();
     const error = await failure(() => downloader(location, { timeout: 50 }).cloudEvent(ingestEvent()));
     expect(isParkitError(error, 'PARKIT_TRANSFER_FAILED')).toBe(true);
@@ -141,24 +170,54 @@ describe('Pacifica ingest events through cartd', () => {
   it('honours an abort while waiting for the cart', async () => {
     await cartd({ stagingPolls: 1_000_000 });
     const controller = new AbortController();
-    const pending = downloader(fresh(), { timeout: 60_000 }).cloudEvent(ingestEvent(), { signal: controller.signal });
+    const pending = downloader(fresh(), { timeout: 60_000 }).cloudEvent(ingestEvent(), {
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(new DOMException('stop', 'AbortError')), 30);
     expect((await failure(() => pending)).name).toBe('AbortError');
   });
 
   const hostile: [string, (name: string, normal: { path: string }[]) => object[], RegExp][] = [
-    ['a ../ entry', (name, normal) => [...normal, { path: `${name}/../escape.txt`, content: 'x' }], /climbs out/],
-    ['an absolute path', (_name, normal) => [...normal, { path: '/tmp/parkit-escape.txt', content: 'x' }], /absolute path/],
-    ['a symbolic link out', (name, normal) => [{ path: `${name}/link`, type: 'symlink', linkTarget: '/etc' }, ...normal], /symbolic link/],
-    ['a hard link', (name, normal) => [{ path: `${name}/hard`, type: 'hardlink', linkTarget: '/etc/passwd' }, ...normal], /hard link/],
-    ['a fifo', (name, normal) => [{ path: `${name}/pipe`, type: 'fifo' }, ...normal], /not a file or directory/],
-    ['an entry outside the cart folder', (_name, normal) => [...normal, { path: 'other/x.txt', content: 'x' }], /outside the cart folder/],
-    ['a file the cart did not ask for', (name, normal) => [...normal, { path: `${name}/extra.txt`, content: 'x' }], /not a file the cart was asked for/],
+    [
+      'a ../ entry',
+      (name, normal) => [...normal, { path: `${name}/../escape.txt`, content: 'x' }],
+      /climbs out/,
+    ],
+    [
+      'an absolute path',
+      (_name, normal) => [...normal, { path: '/tmp/parkit-escape.txt', content: 'x' }],
+      /absolute path/,
+    ],
+    [
+      'a symbolic link out',
+      (name, normal) => [{ path: `${name}/link`, type: 'symlink', linkTarget: '/etc' }, ...normal],
+      /symbolic link/,
+    ],
+    [
+      'a hard link',
+      (name, normal) => [{ path: `${name}/hard`, type: 'hardlink', linkTarget: '/etc/passwd' }, ...normal],
+      /hard link/,
+    ],
+    [
+      'a fifo',
+      (name, normal) => [{ path: `${name}/pipe`, type: 'fifo' }, ...normal],
+      /not a file or directory/,
+    ],
+    [
+      'an entry outside the cart folder',
+      (_name, normal) => [...normal, { path: 'other/x.txt', content: 'x' }],
+      /outside the cart folder/,
+    ],
+    [
+      'a file the cart did not ask for',
+      (name, normal) => [...normal, { path: `${name}/extra.txt`, content: 'x' }],
+      /not a file the cart was asked for/,
+    ],
     ['a missing file', (_name, normal) => normal.slice(0, -1), /lacks 1 file/],
   ];
   for (const [what, entries, message] of hostile) {
     it(`refuses an archive with ${what}, leaving nothing behind`, async () => {
-      await cartd({ entries: entries as CartdOptions['entries'] });
+      await cartd({ entries: entries as NonNullable<CartdOptions['entries']> });
       const location = fresh();
       const error = await failure(() => downloader(location).cloudEvent(ingestEvent()));
       expect(isParkitError(error)).toBe(true);

@@ -33,7 +33,14 @@ describe('share events', () => {
       id: 'e-1',
       source: 'urn:team:a',
       subject: par.fingerprint(),
-      data: { v: 1, token, fingerprint: par.fingerprint(), driver: 'https', target: par.target, name: 'q3 report' },
+      data: {
+        v: 1,
+        token,
+        fingerprint: par.fingerprint(),
+        driver: 'https',
+        target: par.target,
+        name: 'q3 report',
+      },
     });
     expect(JSON.stringify(event)).not.toContain('X-Amz-Signature');
   });
@@ -41,7 +48,8 @@ describe('share events', () => {
   for (const mode of ['structured', 'binary'] as const) {
     it(`round-trip through the SDK's ${mode} HTTP mode`, () => {
       const message = encodeHttp(shareCloudEvent(par, { source: 'urn:team:a' }), mode);
-      if (mode === 'structured') expect(message.headers['content-type']).toMatch(/^application\/cloudevents\+json/);
+      if (mode === 'structured')
+        expect(message.headers['content-type']).toMatch(/^application\/cloudevents\+json/);
       else expect(message.headers['ce-type']).toBe(SHARE_EVENT_TYPE);
       const received = decodeHttp(message.headers, message.body);
       expect(received.kind).toBe('share');
@@ -55,16 +63,30 @@ describe('share events', () => {
   it('accept what another SDK user sends (fields in another order)', () => {
     const data = shareEvent(par).data;
     const reordered = { ...data, target: { key: par.target.key, kind: 'object' } };
-    const event = new CloudEvent({ type: SHARE_EVENT_TYPE, source: 'urn:x', data: reordered, datacontenttype: 'application/json' });
+    const event = new CloudEvent({
+      type: SHARE_EVENT_TYPE,
+      source: 'urn:x',
+      data: reordered,
+      datacontenttype: 'application/json',
+    });
     const message = HTTP.binary(event);
     expect(decodeHttp(message.headers as Record<string, string>, message.body as string).kind).toBe('share');
   });
 
   it('refuse an event whose metadata does not match its token', () => {
     const event = shareEvent(par);
-    expect(refused(() => readShareEvent({ ...event, data: { ...event.data, fingerprint: 'x'.repeat(20) } })).field).toBe('data.fingerprint');
-    expect(refused(() => readShareEvent({ ...event, data: { ...event.data, permissions: ['read', 'write'] } })).field).toBe('data.permissions');
-    expect(refused(() => readShareEvent({ ...event, data: { ...event.data, expires: '2099-01-01T00:00:00.000Z' } })).field).toBe('data.expires');
+    expect(
+      refused(() => readShareEvent({ ...event, data: { ...event.data, fingerprint: 'x'.repeat(20) } })).field,
+    ).toBe('data.fingerprint');
+    expect(
+      refused(() => readShareEvent({ ...event, data: { ...event.data, permissions: ['read', 'write'] } }))
+        .field,
+    ).toBe('data.permissions');
+    expect(
+      refused(() =>
+        readShareEvent({ ...event, data: { ...event.data, expires: '2099-01-01T00:00:00.000Z' } }),
+      ).field,
+    ).toBe('data.expires');
     expect(refused(() => readShareEvent({ ...event, subject: 'someone-else' })).field).toBe('subject');
   });
 
@@ -78,7 +100,10 @@ describe('share events', () => {
       [{ ...event, datacontenttype: 'text/plain' }, 'datacontenttype'],
       [{ ...event, data: { ...event.data, v: 2 } }, 'data.v'],
       [{ ...event, data: { ...event.data, extra: 1 } }, 'data.extra'],
-      [{ ...event, data: { ...event.data, token: `${token.slice(0, 40)}x${token.slice(41)}` } }, 'data.token'],
+      [
+        { ...event, data: { ...event.data, token: `${token.slice(0, 40)}x${token.slice(41)}` } },
+        'data.token',
+      ],
       [{ ...event, data: '{not json' }, 'data'],
       [{ ...event, data: [1, 2] }, 'data'],
       ['not an event', 'event'],
@@ -91,9 +116,29 @@ describe('share events', () => {
       [{ 'content-type': 'application/cloudevents+json' }, `{"token":"${token}"`],
       [{ 'content-type': 'application/cloudevents-batch+json' }, JSON.stringify([shareEvent(par)])],
       [{ 'content-type': 'application/json' }, JSON.stringify({ hello: 'world' })],
-      [{ 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': SHARE_EVENT_TYPE, 'ce-source': 's' }, JSON.stringify(shareEvent(par).data)],
-      [{ 'content-type': 'application/json', 'ce-specversion': '1.0', 'ce-type': SHARE_EVENT_TYPE, 'ce-id': 'i', 'ce-source': 's' }, `{"token": "${token}`],
-      [{ 'content-type': 'application/cloudevents+json' }, JSON.stringify({ ...shareEvent(par), type: 'other.type' })],
+      [
+        {
+          'content-type': 'application/json',
+          'ce-specversion': '1.0',
+          'ce-type': SHARE_EVENT_TYPE,
+          'ce-source': 's',
+        },
+        JSON.stringify(shareEvent(par).data),
+      ],
+      [
+        {
+          'content-type': 'application/json',
+          'ce-specversion': '1.0',
+          'ce-type': SHARE_EVENT_TYPE,
+          'ce-id': 'i',
+          'ce-source': 's',
+        },
+        `{"token": "${token}`,
+      ],
+      [
+        { 'content-type': 'application/cloudevents+json' },
+        JSON.stringify({ ...shareEvent(par), type: 'other.type' }),
+      ],
     ];
     for (const [headers, body] of cases) refused(() => decodeHttp(headers, body));
   });

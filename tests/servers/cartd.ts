@@ -111,7 +111,10 @@ export async function startCartd(options: CartdOptions): Promise<CartdServer> {
     }
     if (request.method === 'HEAD') {
       if (cart === undefined) {
-        response.writeHead(404, { 'x-pacifica-status': 'error', 'x-pacifica-message': `No cart with uid ${uid} found` });
+        response.writeHead(404, {
+          'x-pacifica-status': 'error',
+          'x-pacifica-message': `No cart with uid ${uid} found`,
+        });
         return response.end();
       }
       if (cart.error !== undefined) {
@@ -127,7 +130,8 @@ export async function startCartd(options: CartdOptions): Promise<CartdServer> {
       return response.end();
     }
     if (request.method === 'GET') {
-      if (cart === undefined) return json(response, 404, { message: 'The cart does not exist or has already been deleted' });
+      if (cart === undefined)
+        return json(response, 404, { message: 'The cart does not exist or has already been deleted' });
       if (cart.error !== undefined || cart.polls <= (options.stagingPolls ?? 0)) {
         response.writeHead(202);
         return response.end('The cart is not ready for download.');
@@ -135,10 +139,16 @@ export async function startCartd(options: CartdOptions): Promise<CartdServer> {
       const name = (url.searchParams.get('filename') ?? 'data').replace('.tar', '');
       const normal: TarInput[] = [
         { path: `${name}/`, type: 'directory' },
-        ...cart.files.map((file) => ({ path: `${name}/${file.path}`, content: options.archive.get(file.id) as Uint8Array | string })),
+        ...cart.files.map((file) => ({
+          path: `${name}/${file.path}`,
+          content: options.archive.get(file.id) as Uint8Array | string,
+        })),
       ];
       const tar = makeTar(options.entries?.(name, normal) ?? normal);
-      response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename=${name}.tar` });
+      response.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-disposition': `attachment; filename=${name}.tar`,
+      });
       // Stream in small chunks, as cartd does from its pipe.
       for (let at = 0; at < tar.length; at += 4096) response.write(tar.subarray(at, at + 4096));
       return response.end();

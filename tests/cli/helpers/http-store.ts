@@ -63,14 +63,16 @@ export async function startHttpStore(options: { checksums?: boolean } = {}): Pro
       etag: `"${createHash('md5').update(body).digest('hex')}"`,
       'last-modified': new Date(1_700_000_000_000).toUTCString(),
     };
-    if (options.checksums) headers['x-checksum-sha256'] = store.lies.get(key) ?? createHash('sha256').update(body).digest('hex');
+    if (options.checksums)
+      headers['x-checksum-sha256'] = store.lies.get(key) ?? createHash('sha256').update(body).digest('hex');
     response.writeHead(200, headers);
     if (request.method === 'HEAD') return response.end();
     for (let at = 0; at < body.length; at += 65_536) {
       if (store.delay > 0) await new Promise((resolve) => setTimeout(resolve, store.delay));
-      if (!response.write(body.subarray(at, at + 65_536))) await new Promise((resolve) => response.once('drain', resolve));
+      if (!response.write(body.subarray(at, at + 65_536)))
+        await new Promise((resolve) => response.once('drain', resolve));
     }
-    response.end();
+    return response.end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -21,6 +21,44 @@ export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions } from './access/options.js';
 export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
+export {
+  type CartCallOptions,
+  CartClient,
+  type CartClientOptions,
+  type CartState,
+  type CartStatus,
+} from './handoff/cart-client.js';
+export {
+  type DownloadedFile,
+  Downloader,
+  type DownloaderOptions,
+  type DownloadOptions,
+  type DownloadResult,
+  type DownloadSource,
+} from './handoff/downloader.js';
+export { type ExtractOptions, extractCart } from './handoff/extract.js';
+export { checkHashType, createHasher, HASH_TYPES, type Hasher, type HashType } from './handoff/hashes.js';
+export {
+  type CartFile,
+  isPacificaEvent,
+  PACIFICA_INGEST_TYPE,
+  pacificaCartFiles,
+} from './handoff/pacifica-event.js';
+export type { DownloadProgress } from './handoff/progress.js';
+export {
+  type ReceivedShare,
+  readShareEvent,
+  readShareEventData,
+  SHARE_EVENT_TYPE,
+  SHARE_EVENT_VERSION,
+  type ShareEvent,
+  type ShareEventAttributes,
+  type ShareEventData,
+  type ShareEventOptions,
+  shareEvent,
+  shareEventData,
+} from './handoff/share-event.js';
+export { readTar, type TarEntry, type TarEntryType, type TarItem } from './handoff/tar.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {

@@ -21,6 +21,12 @@ export const EXIT = Object.freeze({
   format: 7,
   /** Network or store failure. */
   transfer: 8,
+  /** The driver cannot do this (e.g. revoke a plain pre-signed URL). */
+  notSupported: 9,
+  /** The operation conflicts with the current state. */
+  conflict: 10,
+  /** Stopped by Ctrl-C (SIGINT), as shells count it. */
+  interrupted: 130,
 });
 
 const BY_CODE: Partial<Record<ParkitErrorCode, number>> = {
@@ -32,6 +38,8 @@ const BY_CODE: Partial<Record<ParkitErrorCode, number>> = {
   PARKIT_INVALID_FORMAT: EXIT.format,
   PARKIT_TRANSFER_FAILED: EXIT.transfer,
   PARKIT_REMOTE_SERVICE: EXIT.transfer,
+  PARKIT_NOT_SUPPORTED: EXIT.notSupported,
+  PARKIT_CONFLICT: EXIT.conflict,
 };
 
 /**
@@ -41,6 +49,7 @@ const BY_CODE: Partial<Record<ParkitErrorCode, number>> = {
  */
 export function exitCodeFor(error: unknown): number {
   if (isParkitError(error)) return BY_CODE[error.code] ?? EXIT.failure;
+  if (error instanceof Error && error.name === 'AbortError') return EXIT.interrupted;
   if (error instanceof TypeError || error instanceof RangeError) return EXIT.usage;
   return EXIT.failure;
 }

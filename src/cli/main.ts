@@ -6,10 +6,20 @@
  * @module
  */
 import { Command, CommanderError } from 'commander';
-import { isParkitError } from '../par/errors.js';
+import { closeCommand } from './commands/close.js';
+import { completionCommand } from './commands/completion.js';
+import { eventCommand } from './commands/event.js';
+import { getCommand } from './commands/get.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { lsCommand } from './commands/ls.js';
+import { openCommand } from './commands/open.js';
+import { putCommand } from './commands/put.js';
+import { resealCommand } from './commands/reseal.js';
+import { stoaCommand } from './commands/stoa.js';
+import { watchCommand } from './commands/watch.js';
+import { reportError } from './error-line.js';
+import { EXIT } from './exit-codes.js';
 
 const program = new Command('parkit')
   .description('sealed, time-limited links to object storage (pre-authenticated requests)')
@@ -19,6 +29,25 @@ const program = new Command('parkit')
 
 keygenCommand(program);
 inspectCommand(program);
+openCommand(program);
+getCommand(program);
+putCommand(program);
+lsCommand(program);
+closeCommand(program);
+resealCommand(program);
+eventCommand(program);
+watchCommand(program);
+stoaCommand(program);
+completionCommand(program);
+
+// Subcommands throw instead of exiting, like the root.
+const override = (command: Command): void => {
+  for (const sub of command.commands) {
+    sub.exitOverride();
+    override(sub);
+  }
+};
+override(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -26,9 +55,6 @@ try {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
-    const code = isParkitError(error) ? error.code : error instanceof Error ? error.name : 'Error';
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`parkit: ${code}: ${message}`);
-    process.exitCode = exitCodeFor(error);
+    process.exitCode = reportError(error, process.argv.includes('--json'));
   }
 }

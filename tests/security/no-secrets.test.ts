@@ -3,8 +3,12 @@
  * `JSON.stringify` or in `util.inspect` output — of any Par form or any error the core produces.
  * This test provokes every failure path the core has and searches every rendering of the result.
  */
+
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSealed, Par, seal } from '../../src/index.js';
@@ -139,5 +143,72 @@ describe('secrets never leak', () => {
         for (const secret of secrets) expect(text).not.toContain(secret);
       }
     }
+  });
+
+  it('through share events, cart errors, the Downloader and the CLI error line', async () => {
+    const { CartClient, Downloader, readShareEvent, shareEvent } = await import('../../src/index.js');
+    const { decodeHttp } = await import('../../src/server/index.js');
+    const { describeError } = await import('../../src/cli/error-line.js');
+    const { scrubSecrets } = await import('../../src/cli/scrub.js');
+    const par = await Par.create({
+      url: `${base}/404/report.csv?X-Amz-Signature=${SIGNATURE}`,
+      driver: 'https',
+      target: { kind: 'object', key: 'report.csv' },
+      permissions: ['read'],
+      expires: { hours: 1 },
+      recipients: [alice.recipient],
+    });
+    const token = par.toToken();
+    const secrets = [SIGNATURE, alice.identity, token.slice(10, 60)];
+    const event = shareEvent(par);
+    const errors: unknown[] = [
+      await failure(() => readShareEvent({ ...event, data: { ...event.data, fingerprint: 'x' } })),
+      await failure(() =>
+        readShareEvent({
+          ...event,
+          data: { ...event.data, token: `${token.slice(0, 80)}q${token.slice(81)}` },
+        }),
+      ),
+      await failure(() =>
+        decodeHttp({ 'content-type': 'application/cloudevents+json' }, `{"data":{"token":"${token}"`),
+      ),
+      await failure(() =>
+        decodeHttp(
+          {
+            'content-type': 'application/json',
+            'ce-specversion': '1.0',
+            'ce-type': 't',
+            'ce-id': 'i',
+            'ce-source': 's',
+          },
+          `{${token}`,
+        ),
+      ),
+      await failure(() =>
+        new CartClient(`${base}/500?X-Amz-Signature=${SIGNATURE}`).state(
+          `${base}/500/cart?X-Amz-Signature=${SIGNATURE}`,
+        ),
+      ),
+      await failure(() =>
+        new CartClient(`${base}/404`).download(`${base}/404/cart?sig=${SIGNATURE}`, 'data'),
+      ),
+      await failure(() =>
+        new Downloader(mkdtempSync(join(tmpdir(), 'parkit-ns-')), { identity: alice.identity }).download(par),
+      ),
+      await failure(() =>
+        new Downloader(mkdtempSync(join(tmpdir(), 'parkit-ns-')), { identity: bob.identity }).download(event),
+      ),
+    ];
+    for (const value of errors) {
+      for (const text of [...renderings(value), JSON.stringify(describeError(value))]) {
+        for (const secret of secrets) expect(text).not.toContain(secret);
+      }
+    }
+    // The CLI's last safety net: whatever text an error carries, the printed line has no secret.
+    const line = describeError(
+      new Error(`failed at ${base}/p/tok?X-Amz-Signature=${SIGNATURE} with ${token} and ${alice.identity}`),
+    );
+    for (const secret of secrets) expect(line.message).not.toContain(secret);
+    expect(scrubSecrets(`see ${base}/x?sig=${SIGNATURE}`)).toBe(`see ${base}/x?…`);
   });
 });

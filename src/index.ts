@@ -21,6 +21,17 @@ export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions } from './access/options.js';
 export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
+export {
+  AzureIssuer,
+  type AzureIssuerOptions,
+  type AzureParOptions,
+  type AzurePolicyOptions,
+  PARKIT_POLICY_PREFIX,
+} from './issuers/azure/issuer.js';
+export { MAX_STORED_POLICIES, type StoredAccessPolicy } from './issuers/azure/policies.js';
+export { AZURE_SAS_VERSION, type ResponseHeaderOverrides } from './issuers/azure/sas.js';
+export type { IpRange, SasProtocol } from './issuers/azure/sas-fields.js';
+export type { AzureSasOptions, Instant, Lifetime } from './issuers/azure/sas-options.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {
@@ -99,14 +110,3 @@ export {
   type StoaWorkspace,
 } from './stoa/options.js';
 export { DEFAULT_STOA_LIFETIME } from './stoa/pars.js';
-export {
-  AzureIssuer,
-  type AzureIssuerOptions,
-  type AzureParOptions,
-  type AzurePolicyOptions,
-  PARKIT_POLICY_PREFIX,
-} from './issuers/azure/issuer.js';
-export { MAX_STORED_POLICIES, type StoredAccessPolicy } from './issuers/azure/policies.js';
-export { AZURE_SAS_VERSION, type ResponseHeaderOverrides } from './issuers/azure/sas.js';
-export type { IpRange, SasProtocol } from './issuers/azure/sas-fields.js';
-export type { AzureSasOptions, Instant, Lifetime } from './issuers/azure/sas-options.js';

@@ -13,7 +13,8 @@ import { type AccountAccess, accountRequest, decodeAccountKey } from '../../src/
 /** Azurite's well-known development account (published in Microsoft's Azurite documentation). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 /** Azurite's well-known development account key (public; it guards only the emulator). */
-export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 /** Where a running Azurite answers. */
 export interface AzuriteInfo {
@@ -34,7 +35,10 @@ export interface RunningAzurite extends AzuriteInfo {
  * @returns where it listens, and how to stop it
  */
 export async function startAzurite(): Promise<RunningAzurite> {
-  const main = join(dirname(createRequire(import.meta.url).resolve('azurite/package.json')), 'dist/src/blob/main.js');
+  const main = join(
+    dirname(createRequire(import.meta.url).resolve('azurite/package.json')),
+    'dist/src/blob/main.js',
+  );
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -55,7 +59,10 @@ export async function startAzurite(): Promise<RunningAzurite> {
   process.once('exit', killOnExit);
   const port = await new Promise<number>((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`Azurite did not start in 30 s: ${seen.slice(-500)}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`Azurite did not start in 30 s: ${seen.slice(-500)}`)),
+      30_000,
+    );
     const onData = (data: Buffer) => {
       seen += data.toString();
       const match = /successfully listens on http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
@@ -132,7 +139,11 @@ export async function createContainer(info: AzuriteInfo, label = 'test'): Promis
  * @param container - the container
  * @param blobPath - the blob's URL path (already encoded)
  */
-export async function readWithKey(info: AzuriteInfo, container: string, blobPath: string): Promise<Uint8Array | undefined> {
+export async function readWithKey(
+  info: AzuriteInfo,
+  container: string,
+  blobPath: string,
+): Promise<Uint8Array | undefined> {
   try {
     const response = await accountRequest(accountAccess(info), {
       method: 'GET',
@@ -152,7 +163,11 @@ export async function readWithKey(info: AzuriteInfo, container: string, blobPath
  * @param container - the container
  * @param blobPath - the blob's URL path (already encoded)
  */
-export async function uncommittedBlocks(info: AzuriteInfo, container: string, blobPath: string): Promise<number> {
+export async function uncommittedBlocks(
+  info: AzuriteInfo,
+  container: string,
+  blobPath: string,
+): Promise<number> {
   const response = await accountRequest(accountAccess(info), {
     method: 'GET',
     url: new URL(`${info.endpoint}/${container}/${blobPath}?comp=blocklist&blocklisttype=uncommitted`),

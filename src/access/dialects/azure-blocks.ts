@@ -8,13 +8,21 @@
  * @internal
  * @module
  */
+
+import { escapeXml } from '../../issuers/azure/xml.js';
 import { toBase64 } from '../../par/encoding.js';
 import { TransferError } from '../../par/errors.js';
-import { escapeXml } from '../../issuers/azure/xml.js';
-import type { ObjectStat, PartLimits, PartUpload, PartUploader, UploadedPart, WriteRequest } from '../endpoint.js';
+import type {
+  ObjectStat,
+  PartLimits,
+  PartUpload,
+  PartUploader,
+  UploadedPart,
+  WriteRequest,
+} from '../endpoint.js';
 import { statFromHeaders } from '../http.js';
-import type { DialectContext } from './dialect.js';
 import { azureCall, operationUrl, type SasAddress, withSignal } from './azure-request.js';
+import type { DialectContext } from './dialect.js';
 
 const MiB = 1024 * 1024;
 
@@ -37,7 +45,9 @@ export const STREAM_CONCURRENCY = 4;
 const encoder = new TextEncoder();
 
 function nonce(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
 }
 
 // 16 hex characters of the upload plus 8 digits of the part: 24 bytes, 32 base64 characters,
@@ -117,7 +127,10 @@ export function blockUploader(context: DialectContext, address: SasAddress): Par
           if (aborted) throw new TransferError('this block upload was aborted');
           const ordered = [...parts].sort((a, b) => a.partNumber - b.partNumber);
           ordered.forEach((part, index) => {
-            if (part.etag !== blockId(upload, part.partNumber) || ordered[index - 1]?.partNumber === part.partNumber) {
+            if (
+              part.etag !== blockId(upload, part.partNumber) ||
+              ordered[index - 1]?.partNumber === part.partNumber
+            ) {
               throw new RangeError('parts must be the distinct parts uploaded by this upload');
             }
           });
@@ -195,7 +208,9 @@ export async function writeStream(
   const carry: Uint8Array[] = [];
   const checkSize = (total: number) => {
     if (request.size !== undefined && total !== request.size) {
-      throw new TransferError(`the stream gave ${total} bytes, not the ${request.size} announced; nothing was written`);
+      throw new TransferError(
+        `the stream gave ${total} bytes, not the ${request.size} announced; nothing was written`,
+      );
     }
   };
   let upload: PartUpload | undefined;

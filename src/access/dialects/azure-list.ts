@@ -7,11 +7,11 @@
  * @module
  */
 import { DateTime } from 'luxon';
-import { FormatError } from '../../par/errors.js';
 import { child, childrenNamed, childText, parseXml, type XmlElement } from '../../issuers/azure/xml.js';
+import { FormatError } from '../../par/errors.js';
 import type { ListedObject, ListPage, ListRequest } from '../endpoint.js';
-import type { DialectContext } from './dialect.js';
 import { azureCall, operationUrl, type SasAddress, withSignal } from './azure-request.js';
+import type { DialectContext } from './dialect.js';
 
 /** Largest page List Blobs returns. */
 export const MAX_LIST_PAGE = 5000;
@@ -19,7 +19,8 @@ export const MAX_LIST_PAGE = 5000;
 // Names Azure cannot put in XML as they are come percent-encoded, marked Encoded="true".
 function nameOf(element: XmlElement | undefined): string {
   const name = child(element, 'Name');
-  if (name === undefined || name.text === '') throw new FormatError('a listed blob has no name', { field: 'Name' });
+  if (name === undefined || name.text === '')
+    throw new FormatError('a listed blob has no name', { field: 'Name' });
   if (name.attributes.Encoded !== 'true') return name.text;
   try {
     return decodeURIComponent(name.text);
@@ -70,14 +71,23 @@ export function parseBlobList(xml: string): ListPage {
  * @param address - the container's SAS address
  * @param request - prefix, delimiter, page size, continuation, cancellation
  */
-export async function listBlobs(context: DialectContext, address: SasAddress, request: ListRequest): Promise<ListPage> {
+export async function listBlobs(
+  context: DialectContext,
+  address: SasAddress,
+  request: ListRequest,
+): Promise<ListPage> {
   const query = ['restype=container', 'comp=list'];
-  if (request.prefix !== undefined && request.prefix !== '') query.push(`prefix=${encodeURIComponent(request.prefix)}`);
+  if (request.prefix !== undefined && request.prefix !== '')
+    query.push(`prefix=${encodeURIComponent(request.prefix)}`);
   if (request.delimiter !== undefined && request.delimiter !== '') {
     query.push(`delimiter=${encodeURIComponent(request.delimiter)}`);
   }
   if (request.continuation !== undefined) query.push(`marker=${encodeURIComponent(request.continuation)}`);
   if (request.pageSize !== undefined) query.push(`maxresults=${Math.min(request.pageSize, MAX_LIST_PAGE)}`);
-  const response = await azureCall(context, operationUrl(address, query.join('&')), withSignal(request.signal));
+  const response = await azureCall(
+    context,
+    operationUrl(address, query.join('&')),
+    withSignal(request.signal),
+  );
   return parseBlobList(await response.text());
 }

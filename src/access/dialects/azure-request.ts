@@ -6,8 +6,9 @@
  * @internal
  * @module
  */
-import { FormatError } from '../../par/errors.js';
+
 import { AZURE_ERROR_STATUSES, azureError } from '../../issuers/azure/errors.js';
+import { FormatError } from '../../par/errors.js';
 import { send } from '../http.js';
 import type { DialectContext } from './dialect.js';
 
@@ -37,8 +38,14 @@ export function parseSasUrl(secret: string): SasAddress {
     throw new FormatError('the Azure Par does not hold a URL', { field: 'url' });
   }
   const scope = url.searchParams.get('sr');
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.searchParams.has('sig') || scope === null) {
-    throw new FormatError('the Azure Par does not hold a SAS URL (sig and sr are required)', { field: 'url' });
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    !url.searchParams.has('sig') ||
+    scope === null
+  ) {
+    throw new FormatError('the Azure Par does not hold a SAS URL (sig and sr are required)', {
+      field: 'url',
+    });
   }
   return {
     resource: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,

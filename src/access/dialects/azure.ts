@@ -7,14 +7,15 @@
  *
  * @module
  */
-import { FormatError, NotSupportedError } from '../../par/errors.js';
+
 import { blobPath, checkBlobName } from '../../issuers/azure/names.js';
+import { FormatError, NotSupportedError } from '../../par/errors.js';
 import type { BucketEndpoint, ObjectEndpoint } from '../endpoint.js';
 import { statFromHeaders } from '../http.js';
-import type { Dialect, DialectContext } from './dialect.js';
 import { blockUploader, putBlob, writeStream } from './azure-blocks.js';
 import { listBlobs } from './azure-list.js';
 import { azureCall, operationUrl, parseSasUrl, type SasAddress, withSignal } from './azure-request.js';
+import type { Dialect, DialectContext } from './dialect.js';
 
 /**
  * The endpoint of one blob under a SAS.

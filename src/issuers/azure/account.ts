@@ -7,8 +7,8 @@
  * @module
  */
 import type { DateTime } from 'luxon';
-import { fromBase64 } from '../../par/encoding.js';
 import { networkError } from '../../access/http.js';
+import { fromBase64 } from '../../par/encoding.js';
 import { azureError } from './errors.js';
 import { sharedKeyAuthorization } from './shared-key.js';
 
@@ -63,7 +63,10 @@ export async function accountRequest(access: AccountAccess, request: AccountRequ
   // The length is signed, but fetch sets the header itself (browsers forbid setting it).
   const signed = new Headers(headers);
   if (request.body !== undefined) signed.set('content-length', String(request.body.length));
-  headers.set('authorization', sharedKeyAuthorization(request.method, request.url, signed, access.account, access.key));
+  headers.set(
+    'authorization',
+    sharedKeyAuthorization(request.method, request.url, signed, access.account, access.key),
+  );
   const facts = { method: request.method, url: request.url.href, auth: 'shared-key' as const };
   let response: Response;
   try {

@@ -84,7 +84,12 @@ function serverTime(response: Response): DateTime {
 }
 
 function authenticationError(response: Response, facts: AzureRequestFacts, said: Said, where: string) {
-  const context = { status: response.status, method: facts.method, url: redactUrl(facts.url), azureCode: said.code };
+  const context = {
+    status: response.status,
+    method: facts.method,
+    url: redactUrl(facts.url),
+    azureCode: said.code,
+  };
   if (facts.auth === 'shared-key') {
     return new PermissionError(
       `Azure refused the account key (${said.code ?? response.status}, ${where}): wrong key or account, or a clock more than 15 minutes off`,
@@ -97,16 +102,21 @@ function authenticationError(response: Response, facts: AzureRequestFacts, said:
     return new ExpiredError(`the Azure SAS expired at ${sas.expiry.toISO()} (${where})`, { context });
   }
   if (sas.start !== undefined && now < sas.start) {
-    return new PermissionError(`the Azure SAS is not valid before ${sas.start.toISO()} (${where})`, { context });
+    return new PermissionError(`the Azure SAS is not valid before ${sas.start.toISO()} (${where})`, {
+      context,
+    });
   }
   if (sas.policy !== undefined) {
     const expired =
       (said.detail !== undefined && /time frame|expir/i.test(said.detail)) ||
       (facts.expires !== undefined && now >= facts.expires);
     if (expired) {
-      return new ExpiredError(`the stored access policy ${JSON.stringify(sas.policy)} of this SAS has expired (${where})`, {
-        context,
-      });
+      return new ExpiredError(
+        `the stored access policy ${JSON.stringify(sas.policy)} of this SAS has expired (${where})`,
+        {
+          context,
+        },
+      );
     }
     return new PermissionError(
       `Azure refused the SAS (${said.code ?? response.status}, ${where}): its stored access policy ${JSON.stringify(sas.policy)} was removed (the link was revoked) or changed, or the link was altered`,
@@ -138,25 +148,41 @@ function authenticationError(response: Response, facts: AzureRequestFacts, said:
 export async function azureError(response: Response, facts: AzureRequestFacts): Promise<ParkitError> {
   const said = await readSaid(response);
   const where = `${facts.method} ${redactUrl(facts.url)}`;
-  const context = { status: response.status, method: facts.method, url: redactUrl(facts.url), azureCode: said.code };
+  const context = {
+    status: response.status,
+    method: facts.method,
+    url: redactUrl(facts.url),
+    azureCode: said.code,
+  };
   switch (said.code) {
     case 'AuthenticationFailed':
     case 'AuthorizationFailure':
     case 'NoAuthenticationInformation':
       return authenticationError(response, facts, said, where);
     case 'AuthorizationPermissionMismatch':
-      return new PermissionError(`the Azure SAS does not grant this operation (AuthorizationPermissionMismatch, ${where})`, {
-        context,
-      });
+      return new PermissionError(
+        `the Azure SAS does not grant this operation (AuthorizationPermissionMismatch, ${where})`,
+        {
+          context,
+        },
+      );
     case 'AuthorizationProtocolMismatch':
-      return new PermissionError(`the Azure SAS allows only https (AuthorizationProtocolMismatch, ${where})`, { context });
+      return new PermissionError(
+        `the Azure SAS allows only https (AuthorizationProtocolMismatch, ${where})`,
+        { context },
+      );
     case 'AuthorizationSourceIPMismatch':
-      return new PermissionError(`the Azure SAS does not allow this IP address (AuthorizationSourceIPMismatch, ${where})`, {
-        context,
-      });
+      return new PermissionError(
+        `the Azure SAS does not allow this IP address (AuthorizationSourceIPMismatch, ${where})`,
+        {
+          context,
+        },
+      );
     case 'AuthorizationResourceTypeMismatch':
     case 'AuthorizationServiceMismatch':
-      return new PermissionError(`the Azure SAS does not cover this resource (${said.code}, ${where})`, { context });
+      return new PermissionError(`the Azure SAS does not cover this resource (${said.code}, ${where})`, {
+        context,
+      });
     case 'BlobNotFound':
     case 'ContainerNotFound':
     case 'ResourceNotFound':
@@ -174,14 +200,21 @@ export async function azureError(response: Response, facts: AzureRequestFacts): 
     default:
       break;
   }
-  if (response.status === 401 || response.status === 403) return authenticationError(response, facts, said, where);
-  if (response.status === 404) return new NotFoundError(`not found (${said.code ?? 404}, ${where})`, { context });
+  if (response.status === 401 || response.status === 403)
+    return authenticationError(response, facts, said, where);
+  if (response.status === 404)
+    return new NotFoundError(`not found (${said.code ?? 404}, ${where})`, { context });
   if (response.status === 409 || response.status === 412) {
-    return new ConflictError(`Azure reports a conflict (${said.code ?? response.status}, ${where})`, { context });
+    return new ConflictError(`Azure reports a conflict (${said.code ?? response.status}, ${where})`, {
+      context,
+    });
   }
-  return new TransferError(`Azure answered ${response.status}${said.code === undefined ? '' : ` ${said.code}`} (${where})`, {
-    status: response.status,
-    url: redactUrl(facts.url),
-    context: { azureCode: said.code },
-  });
+  return new TransferError(
+    `Azure answered ${response.status}${said.code === undefined ? '' : ` ${said.code}`} (${where})`,
+    {
+      status: response.status,
+      url: redactUrl(facts.url),
+      context: { azureCode: said.code },
+    },
+  );
 }

@@ -133,7 +133,8 @@ function checkEndpoint(endpoint: unknown, account: string): string {
   } catch {
     throw new TypeError('endpoint must be an absolute http(s) URL');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('endpoint must be an http(s) URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError('endpoint must be an http(s) URL');
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     throw new TypeError('endpoint must not carry a query, fragment or credentials');
   }
@@ -145,7 +146,8 @@ function checkVersion(version: unknown): string {
   if (typeof version !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(version)) {
     throw new TypeError('version must be an Azure service version such as 2025-11-05');
   }
-  if (version < MIN_AZURE_SAS_VERSION) throw new RangeError(`version must be ${MIN_AZURE_SAS_VERSION} or later`);
+  if (version < MIN_AZURE_SAS_VERSION)
+    throw new RangeError(`version must be ${MIN_AZURE_SAS_VERSION} or later`);
   return version;
 }
 
@@ -328,10 +330,16 @@ export class AzureIssuer {
     now: DateTime,
   ): Promise<Par<ObjectTarget> | Par<BucketTarget>> {
     const id = checkPolicyId(options.policy);
-    const { policies } = await getContainerAcl(this.#access, this.#containerUrl(common.container), options.signal);
+    const { policies } = await getContainerAcl(
+      this.#access,
+      this.#containerUrl(common.container),
+      options.signal,
+    );
     const policy = policies.find((candidate) => candidate.id === id);
     if (policy === undefined) {
-      throw new NotFoundError(`container ${JSON.stringify(common.container)} has no stored access policy ${JSON.stringify(id)}`);
+      throw new NotFoundError(
+        `container ${JSON.stringify(common.container)} has no stored access policy ${JSON.stringify(id)}`,
+      );
     }
     const granted = (letters: string) =>
       permissionsFor(letters).filter((permission) => target.kind === 'bucket' || permission !== 'list');
@@ -347,18 +355,24 @@ export class AzureIssuer {
         }
       }
     } else {
-      if (options.permissions === undefined) throw new TypeError(`permissions are required: policy ${JSON.stringify(id)} sets none`);
+      if (options.permissions === undefined)
+        throw new TypeError(`permissions are required: policy ${JSON.stringify(id)} sets none`);
       permissions = normalisePermissions(options.permissions, target);
     }
     const asked = resolveSasExpiry(options, now);
     if (policy.expires !== undefined && asked !== undefined) {
-      throw new TypeError(`expires: policy ${JSON.stringify(id)} sets the expiry; a SAS bound to it cannot say another`);
+      throw new TypeError(
+        `expires: policy ${JSON.stringify(id)} sets the expiry; a SAS bound to it cannot say another`,
+      );
     }
     if (policy.start !== undefined && options.start !== undefined) {
-      throw new TypeError(`start: policy ${JSON.stringify(id)} sets the start; a SAS bound to it cannot say another`);
+      throw new TypeError(
+        `start: policy ${JSON.stringify(id)} sets the start; a SAS bound to it cannot say another`,
+      );
     }
     const expiry = policy.expires ?? asked;
-    if (expiry === undefined) throw new TypeError(`expires or expiresIn is required: policy ${JSON.stringify(id)} sets no expiry`);
+    if (expiry === undefined)
+      throw new TypeError(`expires or expiresIn is required: policy ${JSON.stringify(id)} sets no expiry`);
     const expires = checkWindow(policy.start, expiry, now);
     const url = this.sasUrl({
       ...common,
@@ -410,7 +424,11 @@ export class AzureIssuer {
       // Expired policies parkit made for revocable Pars are dead weight: make room by dropping them.
       const kept = acl.policies.filter(
         (existing) =>
-          !(existing.id.startsWith(PARKIT_POLICY_PREFIX) && existing.expires !== undefined && existing.expires <= now),
+          !(
+            existing.id.startsWith(PARKIT_POLICY_PREFIX) &&
+            existing.expires !== undefined &&
+            existing.expires <= now
+          ),
       );
       if (kept.length >= MAX_STORED_POLICIES) {
         throw new ConflictError(
@@ -429,8 +447,15 @@ export class AzureIssuer {
    * @param options - cancellation
    * @throws NotFoundError when the container does not exist
    */
-  async listPolicies(container: string, options: { readonly signal?: AbortSignal } = {}): Promise<StoredAccessPolicy[]> {
-    const acl = await getContainerAcl(this.#access, this.#containerUrl(checkContainerName(container)), options.signal);
+  async listPolicies(
+    container: string,
+    options: { readonly signal?: AbortSignal } = {},
+  ): Promise<StoredAccessPolicy[]> {
+    const acl = await getContainerAcl(
+      this.#access,
+      this.#containerUrl(checkContainerName(container)),
+      options.signal,
+    );
     return [...acl.policies];
   }
 
@@ -518,7 +543,8 @@ export class AzureIssuer {
    * @throws NotSupportedError when the Par's SAS is bound to no stored policy
    */
   async revoke(par: Par, options: { readonly signal?: AbortSignal } = {}): Promise<boolean> {
-    if (typeof par !== 'object' || par === null || par.driver !== 'azure') throw new TypeError('par must be an azure Par');
+    if (typeof par !== 'object' || par === null || par.driver !== 'azure')
+      throw new TypeError('par must be an azure Par');
     const container = par.target.kind === 'calculation' ? undefined : par.target.bucket;
     if (par.id === undefined || container === undefined) {
       throw new NotSupportedError(

@@ -26,7 +26,8 @@ const SPECIAL_CONTAINERS = new Set(['$root', '$web']);
  * @throws TypeError / RangeError naming the argument
  */
 export function checkAccountName(value: unknown, argument = 'accountName'): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${argument} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(`${argument} must be a non-empty string`);
   if (!ACCOUNT_NAME.test(value)) {
     throw new RangeError(`${argument} must be 3 to 24 lowercase letters and digits (Azure's rule)`);
   }
@@ -41,7 +42,8 @@ export function checkAccountName(value: unknown, argument = 'accountName'): stri
  * @throws TypeError / RangeError naming the argument
  */
 export function checkContainerName(value: unknown, argument = 'container'): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${argument} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(`${argument} must be a non-empty string`);
   if (!CONTAINER_NAME.test(value) && !SPECIAL_CONTAINERS.has(value)) {
     throw new RangeError(
       `${argument} ${JSON.stringify(value.slice(0, 80))} is not a valid Azure container name: 3 to 63 lowercase ` +
@@ -61,13 +63,15 @@ export function checkContainerName(value: unknown, argument = 'container'): stri
  * @throws TypeError / RangeError naming the argument
  */
 export function checkBlobName(value: unknown, argument = 'blob'): string {
-  if (typeof value !== 'string' || value === '') throw new TypeError(`${argument} must be a non-empty string`);
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(`${argument} must be a non-empty string`);
   if (!value.isWellFormed()) throw new RangeError(`${argument} must be well-formed Unicode`);
   if (value.length > MAX_BLOB_NAME_LENGTH) {
     throw new RangeError(`${argument} must be at most ${MAX_BLOB_NAME_LENGTH} characters (Azure's limit)`);
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw new RangeError(`${argument} must not contain control characters`);
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new RangeError(`${argument} must not contain control characters`);
   if (value.split('/').some((segment) => segment === '.' || segment === '..')) {
     throw new RangeError(`${argument} must not contain "." or ".." path segments`);
   }

@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import { FormatError } from '../../par/errors.js';
 import { type AccountAccess, accountRequest } from './account.js';
 import { sasTime } from './sas-fields.js';
-import { childrenNamed, child, childText, escapeXml, parseXml } from './xml.js';
+import { child, childrenNamed, childText, escapeXml, parseXml } from './xml.js';
 
 /** Azure keeps at most five stored access policies per container. */
 export const MAX_STORED_POLICIES = 5;
@@ -114,7 +114,9 @@ export async function setContainerAcl(
   signal?: AbortSignal,
 ): Promise<void> {
   if (acl.policies.length > MAX_STORED_POLICIES) {
-    throw new RangeError(`a container holds at most ${MAX_STORED_POLICIES} stored access policies (Azure's limit)`);
+    throw new RangeError(
+      `a container holds at most ${MAX_STORED_POLICIES} stored access policies (Azure's limit)`,
+    );
   }
   const response = await accountRequest(access, {
     method: 'PUT',

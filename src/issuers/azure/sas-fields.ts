@@ -113,7 +113,8 @@ export function formatIpRange(range: IpRange): string {
   if (typeof start !== 'string' || typeof end !== 'string' || !IPV4.test(start) || !IPV4.test(end)) {
     throw new RangeError('ipRange must hold IPv4 addresses such as 203.0.113.7 (Azure SAS takes no IPv6)');
   }
-  if (ipNumber(start) > ipNumber(end)) throw new RangeError('ipRange: the start address is after the end address');
+  if (ipNumber(start) > ipNumber(end))
+    throw new RangeError('ipRange: the start address is after the end address');
   return start === end ? start : `${start}-${end}`;
 }
 
@@ -146,7 +147,8 @@ const HEADER_FIELDS = [
  * @throws TypeError / RangeError naming the field
  */
 export function checkResponseHeaders(headers: unknown): ResponseHeaderOverrides {
-  if (typeof headers !== 'object' || headers === null) throw new TypeError('responseHeaders must be an object');
+  if (typeof headers !== 'object' || headers === null)
+    throw new TypeError('responseHeaders must be an object');
   const result: { -readonly [K in keyof ResponseHeaderOverrides]: string } = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!(HEADER_FIELDS as readonly string[]).includes(name)) {

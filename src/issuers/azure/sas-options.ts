@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { DateTime, Duration, type DurationLikeObject } from 'luxon';
+import { type DateTime, Duration, type DurationLikeObject } from 'luxon';
 import { toUtc } from '../../par/expiry.js';
 import { checkBlobName, checkContainerName } from './names.js';
 import type { ResponseHeaderOverrides, SasFields } from './sas.js';
@@ -90,16 +90,20 @@ export function resolveSasExpiry(
   if (options.expiresIn === undefined) return undefined;
   const lifetime = options.expiresIn;
   if (typeof lifetime === 'number') {
-    if (!Number.isFinite(lifetime) || lifetime <= 0) throw new RangeError('expiresIn must be a positive number of seconds');
+    if (!Number.isFinite(lifetime) || lifetime <= 0)
+      throw new RangeError('expiresIn must be a positive number of seconds');
     return now.plus({ milliseconds: Math.round(lifetime * 1000) });
   }
   let duration: Duration;
   try {
     duration = Duration.isDuration(lifetime) ? lifetime : Duration.fromObject(lifetime);
   } catch (cause) {
-    throw new TypeError('expiresIn must be seconds, a luxon Duration or an object such as { hours: 2 }', { cause });
+    throw new TypeError('expiresIn must be seconds, a luxon Duration or an object such as { hours: 2 }', {
+      cause,
+    });
   }
-  if (!duration.isValid || duration.toMillis() <= 0) throw new RangeError('expiresIn must be a positive duration');
+  if (!duration.isValid || duration.toMillis() <= 0)
+    throw new RangeError('expiresIn must be a positive duration');
   return now.plus(duration);
 }
 

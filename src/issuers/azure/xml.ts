@@ -36,7 +36,13 @@ function malformed(at: number, what: string): FormatError {
   return new FormatError(`the store's XML answer is malformed at offset ${at}: ${what}`, { field: 'xml' });
 }
 
-function decodeEntities(raw: string, at: number): string {
+// XML 1.0 §2.11: a parser reads CR LF and a lone CR as LF.
+function newlines(raw: string): string {
+  return raw.includes('\r') ? raw.replace(/\r\n?/g, '\n') : raw;
+}
+
+function decodeEntities(literal: string, at: number): string {
+  const raw = newlines(literal);
   if (!raw.includes('&')) return raw;
   return raw.replace(/&([^;&\s]{0,10});?/g, (match, name: string) => {
     if (!match.endsWith(';')) throw malformed(at, 'an "&" that starts no entity');
@@ -103,7 +109,7 @@ export function parseXml(text: string): XmlElement {
       const current = stack.at(-1);
       if (end === -1) throw malformed(at, 'an unterminated CDATA section');
       if (current === undefined) throw malformed(at, 'CDATA outside the root element');
-      current.text += text.slice(at + 9, end);
+      current.text += newlines(text.slice(at + 9, end));
       at = end + 3;
     } else if (text.startsWith('<!', at)) {
       throw malformed(at, 'a DOCTYPE or other declaration (not accepted)');
@@ -114,7 +120,8 @@ export function parseXml(text: string): XmlElement {
       while (/\s/.test(text[end] ?? '')) end++;
       const current = stack.pop();
       if (name === undefined || text[end] !== '>') throw malformed(at, 'a malformed closing tag');
-      if (current === undefined || current.name !== name) throw malformed(at, 'a closing tag that matches no open element');
+      if (current === undefined || current.name !== name)
+        throw malformed(at, 'a closing tag that matches no open element');
       const done = freeze(current);
       const parent = stack.at(-1);
       if (parent === undefined) root = done;
@@ -133,7 +140,8 @@ export function parseXml(text: string): XmlElement {
         if (attribute === null) break;
         const [whole, key, double, single] = attribute;
         if (key === undefined || key in attributes) throw malformed(cursor, 'a repeated attribute');
-        attributes[key] = decodeEntities(double ?? single ?? '', cursor);
+        // XML 1.0 §3.3.3: literal tabs and newlines in an attribute value read as spaces.
+        attributes[key] = decodeEntities(newlines(double ?? single ?? '').replace(/[\t\n]/g, ' '), cursor);
         cursor += whole.length;
       }
       while (/\s/.test(text[cursor] ?? '')) cursor++;
@@ -186,11 +194,23 @@ export function childText(element: XmlElement | undefined, name: string): string
   return child(element, name)?.text;
 }
 
+const ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+
 /**
- * Escape text for an XML element or attribute value.
+ * Escape text for an XML element or attribute value (whitespace that a reader would normalise
+ * is written as character references, so the text reads back exactly).
  *
- * @param text - any text
+ * @param text - any text XML can carry
  */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[character]};`);
+  return text.replace(/[&<>"'\t\n\r]/g, (character) => ESCAPES[character] ?? character);
 }

@@ -95,7 +95,9 @@ describe('service SAS string-to-sign', () => {
         contentType: 'text/csv',
       },
     };
-    expect(stringToSign(fields).split('\n')).toEqual(vector.stringToSignFields.map((field) => markers[field]));
+    expect(stringToSign(fields).split('\n')).toEqual(
+      vector.stringToSignFields.map((field) => markers[field]),
+    );
   });
 
   it('keeps every absent optional field as an empty line', () => {
@@ -117,7 +119,9 @@ describe('service SAS string-to-sign', () => {
       version: '2025-11-05',
       resource: 'b',
     };
-    const expected = createHmac('sha256', Buffer.from(AZURITE_KEY, 'base64')).update(stringToSign(fields)).digest('base64');
+    const expected = createHmac('sha256', Buffer.from(AZURITE_KEY, 'base64'))
+      .update(stringToSign(fields))
+      .digest('base64');
     expect(signature(fields, KEY)).toBe(expected);
   });
 
@@ -146,11 +150,16 @@ describe('service SAS string-to-sign', () => {
           contentType: optional(text),
         }),
         (blob, chosen) => {
-          const { cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType, ...rest } = chosen;
+          const { cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType, ...rest } =
+            chosen;
           const headers = Object.fromEntries(
-            Object.entries({ cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType }).filter(
-              ([, value]) => value !== undefined,
-            ),
+            Object.entries({
+              cacheControl,
+              contentDisposition,
+              contentEncoding,
+              contentLanguage,
+              contentType,
+            }).filter(([, value]) => value !== undefined),
           );
           const fields = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
           const sas: SasFields = {
@@ -189,7 +198,10 @@ describe('service SAS string-to-sign', () => {
         start: DateTime.fromISO('2026-05-01T09:59:00.999Z'),
         expiresIn: 3600,
         ipRange: { start: '10.1.2.3', end: '10.1.2.200' },
-        responseHeaders: { contentDisposition: 'attachment; filename="q3 (final).csv"', contentType: 'text/csv' },
+        responseHeaders: {
+          contentDisposition: 'attachment; filename="q3 (final).csv"',
+          contentType: 'text/csv',
+        },
       }),
     );
     const query = url.searchParams;

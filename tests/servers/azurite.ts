@@ -157,20 +157,22 @@ export async function readWithKey(
 }
 
 /**
- * The ids of the blocks staged but not committed for a blob (Get Block List, account key).
+ * How many blocks a blob has, committed or staged but not committed (Get Block List, account key).
  *
  * @param info - where Azurite runs
  * @param container - the container
  * @param blobPath - the blob's URL path (already encoded)
+ * @param kind - which list
  */
-export async function uncommittedBlocks(
+export async function blockCount(
   info: AzuriteInfo,
   container: string,
   blobPath: string,
+  kind: 'committed' | 'uncommitted',
 ): Promise<number> {
   const response = await accountRequest(accountAccess(info), {
     method: 'GET',
-    url: new URL(`${info.endpoint}/${container}/${blobPath}?comp=blocklist&blocklisttype=uncommitted`),
+    url: new URL(`${info.endpoint}/${container}/${blobPath}?comp=blocklist&blocklisttype=${kind}`),
   });
   const text = await response.text();
   return (text.match(/<Block>/g) ?? []).length;

@@ -42,6 +42,13 @@ export const STREAM_BLOCK_SIZE = 8 * MiB;
 /** How many blocks of a stream are sent at once (memory stays under this × the block size). */
 export const STREAM_CONCURRENCY = 4;
 
+/**
+ * Largest body sent as one Put Blob; larger byte arrays go up as blocks. (Azure takes up to
+ * 5000 MiB in one Put Blob, but one request that large is slow to retry; the Azure SDKs switch
+ * to blocks at 256 MiB too.)
+ */
+export const SINGLE_PUT_LIMIT = 256 * MiB;
+
 const encoder = new TextEncoder();
 
 function nonce(): string {
@@ -183,6 +190,36 @@ async function readBlock(
     if (take < chunk.length) carry.unshift(chunk.subarray(take));
   }
   return { block, ended: ended && carry.length === 0 };
+}
+
+/**
+ * Write bytes: one Put Blob up to `limit`, blocks of `blockSize` beyond.
+ *
+ * @param context - transport
+ * @param address - the blob's SAS address
+ * @param body - the bytes
+ * @param request - content type, cancellation
+ * @param limit - largest single Put Blob
+ * @param blockSize - bytes per block beyond it
+ */
+export function writeBytes(
+  context: DialectContext,
+  address: SasAddress,
+  body: Uint8Array,
+  request: WriteRequest,
+  limit = SINGLE_PUT_LIMIT,
+  blockSize = STREAM_BLOCK_SIZE,
+): Promise<ObjectStat> {
+  if (body.length <= limit) return putBlob(context, address, body, request);
+  let offset = 0;
+  const pieces = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= body.length) return controller.close();
+      controller.enqueue(body.subarray(offset, offset + blockSize));
+      offset += blockSize;
+    },
+  });
+  return writeStream(context, address, pieces, { ...request, size: body.length }, blockSize);
 }
 
 /**

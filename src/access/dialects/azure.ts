@@ -12,7 +12,7 @@ import { blobPath, checkBlobName } from '../../issuers/azure/names.js';
 import { FormatError, NotSupportedError } from '../../par/errors.js';
 import type { BucketEndpoint, ObjectEndpoint } from '../endpoint.js';
 import { statFromHeaders } from '../http.js';
-import { blockUploader, putBlob, writeStream } from './azure-blocks.js';
+import { blockUploader, writeBytes, writeStream } from './azure-blocks.js';
 import { listBlobs } from './azure-list.js';
 import { azureCall, operationUrl, parseSasUrl, type SasAddress, withSignal } from './azure-request.js';
 import type { Dialect, DialectContext } from './dialect.js';
@@ -41,7 +41,7 @@ export function azureBlob(address: SasAddress, context: DialectContext): ObjectE
     },
     write(body, request) {
       return body instanceof Uint8Array
-        ? putBlob(context, address, body, request)
+        ? writeBytes(context, address, body, request)
         : writeStream(context, address, body, request);
     },
     async remove(request) {

@@ -288,7 +288,7 @@ export class AzureIssuer {
         expires,
         ...(options.start === undefined ? {} : { start: options.start }),
       });
-      return this.#mint(url, target, permissions, expires, options, undefined);
+      return this.#mint(url, target, permissions, expires, options, undefined, now);
     }
     const id = `${PARKIT_POLICY_PREFIX}${hex(this.#random(16))}`;
     const policy: StoredAccessPolicy = {
@@ -301,7 +301,7 @@ export class AzureIssuer {
     const url = this.sasUrl({ ...common, policy: id });
     await this.#addPolicy(container, policy, now, options.signal);
     try {
-      return await this.#mint(url, target, permissions, expires, options, id);
+      return await this.#mint(url, target, permissions, expires, options, id, now);
     } catch (error) {
       await this.removePolicy(container, id).catch(() => undefined);
       throw error;
@@ -381,7 +381,7 @@ export class AzureIssuer {
       ...(policy.expires === undefined ? { expires } : {}),
       ...(options.start === undefined ? {} : { start: options.start }),
     });
-    return this.#mint(url, target, permissions, expires, options, id);
+    return this.#mint(url, target, permissions, expires, options, id, now);
   }
 
   #mint(
@@ -391,6 +391,7 @@ export class AzureIssuer {
     expires: DateTime,
     options: AzureParOptions,
     id: string | undefined,
+    created: DateTime,
   ): Promise<Par<ObjectTarget> | Par<BucketTarget>> {
     return Par.create<ObjectTarget | BucketTarget>({
       url,
@@ -399,6 +400,8 @@ export class AzureIssuer {
       permissions,
       expires,
       recipients: options.recipients,
+      // The instant the SAS times were checked against, so the Par agrees with its SAS.
+      created,
       now: this.#now,
       ...(options.name === undefined ? {} : { name: options.name }),
       ...(id === undefined ? {} : { id }),

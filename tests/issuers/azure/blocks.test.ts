@@ -6,10 +6,15 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { azureDialect } from '../../../src/access/dialects/azure.js';
-import { AZURE_PART_LIMITS, STREAM_BLOCK_SIZE } from '../../../src/access/dialects/azure-blocks.js';
+import {
+  AZURE_PART_LIMITS,
+  STREAM_BLOCK_SIZE,
+  writeBytes,
+} from '../../../src/access/dialects/azure-blocks.js';
+import { parseSasUrl } from '../../../src/access/dialects/azure-request.js';
 import type { ObjectEndpoint, PartUploader } from '../../../src/access/endpoint.js';
 import type { ObjectTarget, ObjectWriter, Par } from '../../../src/index.js';
-import { readWithKey, uncommittedBlocks } from '../../servers/azurite.js';
+import { blockCount, readWithKey } from '../../servers/azurite.js';
 import { azurite, failure, scene } from './context.js';
 
 let setup: Awaited<ReturnType<typeof scene>>;
@@ -77,13 +82,13 @@ describe('azure block uploads on Azurite', () => {
     expect(uploaded.every((part) => /^[A-Za-z0-9+/]+=*$/.test(part.etag))).toBe(true);
     // Nothing is visible before the commit.
     expect(await readWithKey(azurite(), setup.container, 'big/multi%20part.bin')).toBeUndefined();
-    expect(await uncommittedBlocks(azurite(), setup.container, 'big/multi%20part.bin')).toBe(3);
+    expect(await blockCount(azurite(), setup.container, 'big/multi%20part.bin', 'uncommitted')).toBe(3);
     const stat = await upload.complete([...uploaded].reverse(), {});
     expect(stat.size).toBe(2 * MiB + 300_000);
     expect(stat.etag).toMatch(/^0x/);
     const stored = await readWithKey(azurite(), setup.container, 'big/multi%20part.bin');
     expect(digest(stored)).toBe(digest(Buffer.concat(pieces)));
-    expect(await uncommittedBlocks(azurite(), setup.container, 'big/multi%20part.bin')).toBe(0);
+    expect(await blockCount(azurite(), setup.container, 'big/multi%20part.bin', 'uncommitted')).toBe(0);
     const reader = await (await blobPar('big/multi part.bin')).read(setup.identity);
     expect((await reader.stat()).contentType).toBe('application/x-test');
   });
@@ -145,7 +150,22 @@ describe('azure block uploads on Azurite', () => {
     expect(stat.size).toBe(size);
     const stored = await readWithKey(azurite(), setup.container, 'streamed/long.bin');
     expect(digest(stored)).toBe(digest(bytes));
-    expect(await uncommittedBlocks(azurite(), setup.container, 'streamed/long.bin')).toBe(0);
+    expect(await blockCount(azurite(), setup.container, 'streamed/long.bin', 'uncommitted')).toBe(0);
+    expect(await blockCount(azurite(), setup.container, 'streamed/long.bin', 'committed')).toBe(3);
+  });
+
+  it('sends byte arrays above the single-request limit as blocks', async () => {
+    const par = await blobPar('large bytes.bin');
+    const context = { par, fetch: globalThis.fetch.bind(globalThis) };
+    const address = parseSasUrl(await par.url(setup.identity));
+    const bytes = pattern(2 * MiB + 512 * 1024, 7);
+    const stat = await writeBytes(context, address, bytes, { contentType: 'application/x-big' }, MiB, MiB);
+    expect(stat.size).toBe(bytes.length);
+    expect(digest(await readWithKey(azurite(), setup.container, 'large%20bytes.bin'))).toBe(digest(bytes));
+    expect(await blockCount(azurite(), setup.container, 'large%20bytes.bin', 'committed')).toBe(3);
+    // Below the limit: one Put Blob, no blocks.
+    await writeBytes(context, address, bytes.subarray(0, 1000), {}, MiB, MiB);
+    expect(await blockCount(azurite(), setup.container, 'large%20bytes.bin', 'committed')).toBe(0);
   });
 
   it('commits nothing when a stream gives fewer bytes than announced', async () => {

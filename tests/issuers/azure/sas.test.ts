@@ -151,7 +151,10 @@ describe('service SAS string-to-sign', () => {
         }),
         (blob, chosen) => {
           // A SAS names a stored policy, or states its permissions and expiry (Azurite insists).
-          fc.pre(chosen.identifier !== undefined || (chosen.permissions !== undefined && chosen.expiry !== undefined));
+          fc.pre(
+            chosen.identifier !== undefined ||
+              (chosen.permissions !== undefined && chosen.expiry !== undefined),
+          );
           const { cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType, ...rest } =
             chosen;
           const headers = Object.fromEntries(

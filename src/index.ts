@@ -22,16 +22,16 @@ export { type ObjectData, ObjectWriter, type WriteOptions } from './access/objec
 export type { AccessOptions, OperationOptions } from './access/options.js';
 export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
 export {
+  AZURE_PARKIT_POLICY_PREFIX,
   AzureIssuer,
   type AzureIssuerOptions,
   type AzureParOptions,
   type AzurePolicyOptions,
-  PARKIT_POLICY_PREFIX,
 } from './issuers/azure/issuer.js';
-export { MAX_STORED_POLICIES, type StoredAccessPolicy } from './issuers/azure/policies.js';
-export { AZURE_SAS_VERSION, type ResponseHeaderOverrides } from './issuers/azure/sas.js';
-export type { IpRange, SasProtocol } from './issuers/azure/sas-fields.js';
-export type { AzureSasOptions, Instant, Lifetime } from './issuers/azure/sas-options.js';
+export { type AzureStoredPolicy, MAX_AZURE_STORED_POLICIES } from './issuers/azure/policies.js';
+export { AZURE_SAS_VERSION, type AzureResponseHeaders } from './issuers/azure/sas.js';
+export type { AzureIpRange, AzureSasProtocol } from './issuers/azure/sas-fields.js';
+export type { AzureInstant, AzureLifetime, AzureSasOptions } from './issuers/azure/sas-options.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {

@@ -15,26 +15,26 @@ import type { Recipient } from '../../seal/keys.js';
 import { type AccountAccess, decodeAccountKey } from './account.js';
 import { blobPath, checkAccountName, checkBlobName, checkContainerName } from './names.js';
 import {
+  type AzureStoredPolicy,
   type ContainerAcl,
   getContainerAcl,
-  MAX_STORED_POLICIES,
-  type StoredAccessPolicy,
+  MAX_AZURE_STORED_POLICIES,
   setContainerAcl,
 } from './policies.js';
-import { AZURE_SAS_VERSION, MIN_AZURE_SAS_VERSION, type ResponseHeaderOverrides, sasToken } from './sas.js';
+import { AZURE_SAS_VERSION, type AzureResponseHeaders, MIN_AZURE_SAS_VERSION, sasToken } from './sas.js';
 import {
+  type AzureIpRange,
+  type AzureSasProtocol,
   canonicalLetters,
   checkPolicyId,
-  type IpRange,
   lettersFor,
   permissionsFor,
-  type SasProtocol,
 } from './sas-fields.js';
 import {
+  type AzureInstant,
+  type AzureLifetime,
   type AzureSasOptions,
   checkWindow,
-  type Instant,
-  type Lifetime,
   resolveSas,
   resolveSasExpiry,
 } from './sas-options.js';
@@ -79,11 +79,11 @@ export interface AzureParOptions {
    */
   readonly permissions?: readonly Permission[];
   /** When the SAS stops working. Give this or `expiresIn` (unless the stored policy sets it). */
-  readonly expires?: Instant;
+  readonly expires?: AzureInstant;
   /** How long the SAS works: seconds, a Duration, or `{ hours: 2 }`. */
-  readonly expiresIn?: Lifetime;
+  readonly expiresIn?: AzureLifetime;
   /** When the SAS starts to work (default: at once). */
-  readonly start?: Instant;
+  readonly start?: AzureInstant;
   /** Who can open the Par: `age1…` recipients or one `{ passphrase }`. */
   readonly recipients: readonly Recipient[];
   /** A label for the Par. */
@@ -96,11 +96,11 @@ export interface AzureParOptions {
   /** Bind the SAS to this existing stored access policy of the container instead. */
   readonly policy?: string;
   /** Accept requests only from this IPv4 address or range (`sip`). */
-  readonly ipRange?: IpRange;
+  readonly ipRange?: AzureIpRange;
   /** `https` only, or `https,http` (default: `https` for an https endpoint). */
-  readonly protocol?: SasProtocol;
+  readonly protocol?: AzureSasProtocol;
   /** Response headers the store sends on reads (`rscd` Content-Disposition, `rsct` Content-Type, …). */
-  readonly responseHeaders?: ResponseHeaderOverrides;
+  readonly responseHeaders?: AzureResponseHeaders;
   /** Cancels the stored-policy requests. */
   readonly signal?: AbortSignal;
 }
@@ -112,15 +112,15 @@ export interface AzurePolicyOptions {
   /** parkit permissions, or SAS letters (`racwdl`); absent: each SAS must state its own. */
   readonly permissions?: readonly Permission[] | string;
   /** When SAS bound to it start to work. */
-  readonly start?: Instant;
+  readonly start?: AzureInstant;
   /** When SAS bound to it stop working (or `expiresIn`); absent: each SAS must state its own. */
-  readonly expires?: Instant;
+  readonly expires?: AzureInstant;
   /** How long from now SAS bound to it work. */
-  readonly expiresIn?: Lifetime;
+  readonly expiresIn?: AzureLifetime;
 }
 
 /** Prefix of the ids of the policies {@link AzureIssuer.createPar} makes for revocable Pars. */
-export const PARKIT_POLICY_PREFIX = 'parkit-';
+export const AZURE_PARKIT_POLICY_PREFIX = 'parkit-';
 
 const systemRandom: RandomSource = (length) => crypto.getRandomValues(new Uint8Array(length));
 
@@ -290,8 +290,8 @@ export class AzureIssuer {
       });
       return this.#mint(url, target, permissions, expires, options, undefined, now);
     }
-    const id = `${PARKIT_POLICY_PREFIX}${hex(this.#random(16))}`;
-    const policy: StoredAccessPolicy = {
+    const id = `${AZURE_PARKIT_POLICY_PREFIX}${hex(this.#random(16))}`;
+    const policy: AzureStoredPolicy = {
       id,
       permissions: letters,
       expires,
@@ -420,7 +420,7 @@ export class AzureIssuer {
     return next;
   }
 
-  async #addPolicy(container: string, policy: StoredAccessPolicy, now: DateTime, signal?: AbortSignal) {
+  async #addPolicy(container: string, policy: AzureStoredPolicy, now: DateTime, signal?: AbortSignal) {
     await this.#serial(container, async () => {
       const url = this.#containerUrl(container);
       const acl = await getContainerAcl(this.#access, url, signal);
@@ -428,15 +428,15 @@ export class AzureIssuer {
       const kept = acl.policies.filter(
         (existing) =>
           !(
-            existing.id.startsWith(PARKIT_POLICY_PREFIX) &&
+            existing.id.startsWith(AZURE_PARKIT_POLICY_PREFIX) &&
             existing.expires !== undefined &&
             existing.expires <= now
           ),
       );
-      if (kept.length >= MAX_STORED_POLICIES) {
+      if (kept.length >= MAX_AZURE_STORED_POLICIES) {
         throw new ConflictError(
-          `container ${JSON.stringify(container)} already has ${MAX_STORED_POLICIES} stored access policies, Azure's limit: revoke one (issuer.revoke or removePolicy) or let a revocable Par expire`,
-          { context: { container, limit: MAX_STORED_POLICIES } },
+          `container ${JSON.stringify(container)} already has ${MAX_AZURE_STORED_POLICIES} stored access policies, Azure's limit: revoke one (issuer.revoke or removePolicy) or let a revocable Par expire`,
+          { context: { container, limit: MAX_AZURE_STORED_POLICIES } },
         );
       }
       await setContainerAcl(this.#access, url, { ...acl, policies: [...kept, policy] }, signal);
@@ -453,7 +453,7 @@ export class AzureIssuer {
   async listPolicies(
     container: string,
     options: { readonly signal?: AbortSignal } = {},
-  ): Promise<StoredAccessPolicy[]> {
+  ): Promise<AzureStoredPolicy[]> {
     const acl = await getContainerAcl(
       this.#access,
       this.#containerUrl(checkContainerName(container)),
@@ -475,7 +475,7 @@ export class AzureIssuer {
     container: string,
     policy: AzurePolicyOptions,
     options: { readonly signal?: AbortSignal } = {},
-  ): Promise<StoredAccessPolicy> {
+  ): Promise<AzureStoredPolicy> {
     checkContainerName(container);
     if (typeof policy !== 'object' || policy === null) throw new TypeError('policy must be an object');
     const id = checkPolicyId(policy.id, 'policy.id');
@@ -489,7 +489,7 @@ export class AzureIssuer {
     const start = policy.start === undefined ? undefined : toUtc(policy.start, 'policy.start');
     const requested = resolveSasExpiry(policy, now);
     const expires = requested === undefined ? undefined : checkWindow(start, requested, now);
-    const stored: StoredAccessPolicy = {
+    const stored: AzureStoredPolicy = {
       id,
       ...(letters === undefined ? {} : { permissions: letters }),
       ...(start === undefined ? {} : { start: start.startOf('second') }),
@@ -499,10 +499,10 @@ export class AzureIssuer {
       const url = this.#containerUrl(container);
       const acl: ContainerAcl = await getContainerAcl(this.#access, url, options.signal);
       const others = acl.policies.filter((existing) => existing.id !== id);
-      if (others.length >= MAX_STORED_POLICIES) {
+      if (others.length >= MAX_AZURE_STORED_POLICIES) {
         throw new ConflictError(
-          `container ${JSON.stringify(container)} already has ${MAX_STORED_POLICIES} stored access policies, Azure's limit`,
-          { context: { container, limit: MAX_STORED_POLICIES } },
+          `container ${JSON.stringify(container)} already has ${MAX_AZURE_STORED_POLICIES} stored access policies, Azure's limit`,
+          { context: { container, limit: MAX_AZURE_STORED_POLICIES } },
         );
       }
       await setContainerAcl(this.#access, url, { ...acl, policies: [...others, stored] }, options.signal);
@@ -570,6 +570,11 @@ export class AzureIssuer {
 
   /** What Node's `util.inspect` shows: the safe summary. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /** What Deno's `console.log` shows: the safe summary. */
+  [Symbol.for('Deno.customInspect')](): string {
     return this.toString();
   }
 }

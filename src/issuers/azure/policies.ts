@@ -14,10 +14,10 @@ import { sasTime } from './sas-fields.js';
 import { child, childrenNamed, childText, escapeXml, parseXml } from './xml.js';
 
 /** Azure keeps at most five stored access policies per container. */
-export const MAX_STORED_POLICIES = 5;
+export const MAX_AZURE_STORED_POLICIES = 5;
 
 /** One stored access policy of a container. */
-export interface StoredAccessPolicy {
+export interface AzureStoredPolicy {
   /** Its id (what a SAS names in `si`), 1 to 64 characters. */
   readonly id: string;
   /** SAS permission letters it grants, in Azure's order (absent: the SAS must say). */
@@ -30,7 +30,7 @@ export interface StoredAccessPolicy {
 
 /** What Set Container ACL writes: the policies and the container's public access level. */
 export interface ContainerAcl {
-  readonly policies: readonly StoredAccessPolicy[];
+  readonly policies: readonly AzureStoredPolicy[];
   /** `container` or `blob` when the container allows anonymous reads; absent when private. */
   readonly publicAccess?: string;
 }
@@ -67,7 +67,7 @@ export async function getContainerAcl(
   const publicAccess = response.headers.get('x-ms-blob-public-access') ?? undefined;
   const text = await response.text();
   const root = text.trim() === '' ? undefined : parseXml(text);
-  const policies = childrenNamed(root, 'SignedIdentifier').map((identifier): StoredAccessPolicy => {
+  const policies = childrenNamed(root, 'SignedIdentifier').map((identifier): AzureStoredPolicy => {
     const id = childText(identifier, 'Id');
     if (id === undefined || id === '') {
       throw new FormatError("Azure's container ACL has a policy without an id", { field: 'Id' });
@@ -86,7 +86,7 @@ export async function getContainerAcl(
   return { policies, ...(publicAccess === undefined || publicAccess === '' ? {} : { publicAccess }) };
 }
 
-function aclXml(policies: readonly StoredAccessPolicy[]): string {
+function aclXml(policies: readonly AzureStoredPolicy[]): string {
   const items = policies.map((policy) => {
     const fields = [
       policy.start === undefined ? '' : `<Start>${sasTime(policy.start)}</Start>`,
@@ -105,7 +105,7 @@ function aclXml(policies: readonly StoredAccessPolicy[]): string {
  * @param containerUrl - the container's URL (no query)
  * @param acl - the complete new list and the public access level to keep
  * @param signal - cancellation
- * @throws RangeError for more than {@link MAX_STORED_POLICIES} policies
+ * @throws RangeError for more than {@link MAX_AZURE_STORED_POLICIES} policies
  */
 export async function setContainerAcl(
   access: AccountAccess,
@@ -113,9 +113,9 @@ export async function setContainerAcl(
   acl: ContainerAcl,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (acl.policies.length > MAX_STORED_POLICIES) {
+  if (acl.policies.length > MAX_AZURE_STORED_POLICIES) {
     throw new RangeError(
-      `a container holds at most ${MAX_STORED_POLICIES} stored access policies (Azure's limit)`,
+      `a container holds at most ${MAX_AZURE_STORED_POLICIES} stored access policies (Azure's limit)`,
     );
   }
   const response = await accountRequest(access, {

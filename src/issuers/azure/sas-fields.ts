@@ -8,16 +8,16 @@
  */
 import { DateTime } from 'luxon';
 import type { Permission } from '../../par/permissions.js';
-import type { ResponseHeaderOverrides } from './sas.js';
+import type { AzureResponseHeaders } from './sas.js';
 
 /** Permission letters of a service SAS on a blob or container, in the order Azure requires. */
 export const SAS_PERMISSION_ORDER = 'racwdl';
 
 /** Which protocols a SAS allows: HTTPS only, or both. */
-export type SasProtocol = 'https' | 'https,http';
+export type AzureSasProtocol = 'https' | 'https,http';
 
 /** An IPv4 address or an inclusive range of them. */
-export type IpRange = string | { readonly start: string; readonly end: string };
+export type AzureIpRange = string | { readonly start: string; readonly end: string };
 
 /** Longest stored access policy id (Azure's limit). */
 export const MAX_POLICY_ID_LENGTH = 64;
@@ -104,7 +104,7 @@ function ipNumber(address: string): number {
  * @param range - an address, `"a-b"`, or `{ start, end }`
  * @throws TypeError / RangeError naming `ipRange`
  */
-export function formatIpRange(range: IpRange): string {
+export function formatIpRange(range: AzureIpRange): string {
   let start: unknown;
   let end: unknown;
   if (typeof range === 'string') [start, end = start] = range.split('-');
@@ -124,7 +124,7 @@ export function formatIpRange(range: IpRange): string {
  * @param protocol - `https` or `https,http`
  * @throws RangeError naming `protocol`
  */
-export function checkProtocol(protocol: unknown): SasProtocol {
+export function checkProtocol(protocol: unknown): AzureSasProtocol {
   if (protocol !== 'https' && protocol !== 'https,http') {
     throw new RangeError("protocol must be 'https' or 'https,http'");
   }
@@ -146,10 +146,10 @@ const HEADER_FIELDS = [
  * @param headers - the overrides
  * @throws TypeError / RangeError naming the field
  */
-export function checkResponseHeaders(headers: unknown): ResponseHeaderOverrides {
+export function checkResponseHeaders(headers: unknown): AzureResponseHeaders {
   if (typeof headers !== 'object' || headers === null)
     throw new TypeError('responseHeaders must be an object');
-  const result: { -readonly [K in keyof ResponseHeaderOverrides]: string } = {};
+  const result: { -readonly [K in keyof AzureResponseHeaders]: string } = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!(HEADER_FIELDS as readonly string[]).includes(name)) {
       throw new RangeError(`responseHeaders.${name} is not one of ${HEADER_FIELDS.join(', ')}`);

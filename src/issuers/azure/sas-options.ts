@@ -8,24 +8,24 @@
 import { type DateTime, Duration, type DurationLikeObject } from 'luxon';
 import { toUtc } from '../../par/expiry.js';
 import { checkBlobName, checkContainerName } from './names.js';
-import type { ResponseHeaderOverrides, SasFields } from './sas.js';
+import type { AzureResponseHeaders, SasFields } from './sas.js';
 import {
+  type AzureIpRange,
+  type AzureSasProtocol,
   canonicalLetters,
   checkPolicyId,
   checkProtocol,
   checkResponseHeaders,
   formatIpRange,
-  type IpRange,
   LATEST_SAS_TIME,
-  type SasProtocol,
   sasTime,
 } from './sas-fields.js';
 
 /** A lifetime: seconds, a luxon Duration, or an object such as `{ hours: 2 }`. */
-export type Lifetime = number | Duration | DurationLikeObject;
+export type AzureLifetime = number | Duration | DurationLikeObject;
 
 /** An instant: a luxon DateTime, a Date, or epoch milliseconds. */
-export type Instant = DateTime | Date | number;
+export type AzureInstant = DateTime | Date | number;
 
 /** The fields of a service SAS, as a caller gives them. */
 export interface AzureSasOptions {
@@ -39,19 +39,19 @@ export interface AzureSasOptions {
    */
   readonly permissions?: string;
   /** When the SAS starts to work (default: at once). */
-  readonly start?: Instant;
+  readonly start?: AzureInstant;
   /** When the SAS stops working. Give this or `expiresIn`, unless the stored policy sets it. */
-  readonly expires?: Instant;
+  readonly expires?: AzureInstant;
   /** How long the SAS works from now. */
-  readonly expiresIn?: Lifetime;
+  readonly expiresIn?: AzureLifetime;
   /** Bind the SAS to this stored access policy of the container (`si`). */
   readonly policy?: string;
   /** Accept requests only from this IPv4 address or range (`sip`). */
-  readonly ipRange?: IpRange;
+  readonly ipRange?: AzureIpRange;
   /** Accept `https` only, or `https,http` (default: `https` for an https endpoint). */
-  readonly protocol?: SasProtocol;
+  readonly protocol?: AzureSasProtocol;
   /** Response headers the store sends on reads through this SAS (`rscd`, `rsct`, …). */
-  readonly responseHeaders?: ResponseHeaderOverrides;
+  readonly responseHeaders?: AzureResponseHeaders;
 }
 
 /** The issuer's side of a SAS: account, clock, version, default protocol. */
@@ -59,7 +59,7 @@ export interface SasContext {
   readonly account: string;
   readonly version: string;
   readonly now: DateTime;
-  readonly defaultProtocol: SasProtocol;
+  readonly defaultProtocol: AzureSasProtocol;
 }
 
 /** Validated SAS fields plus what the URL needs. */
@@ -80,7 +80,7 @@ export interface ResolvedSas {
  * @throws TypeError / RangeError naming the field
  */
 export function resolveSasExpiry(
-  options: { readonly expires?: Instant; readonly expiresIn?: Lifetime },
+  options: { readonly expires?: AzureInstant; readonly expiresIn?: AzureLifetime },
   now: DateTime,
 ): DateTime | undefined {
   if (options.expires !== undefined && options.expiresIn !== undefined) {

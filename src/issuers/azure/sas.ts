@@ -20,7 +20,7 @@ export const AZURE_SAS_VERSION = '2025-11-05';
 export const MIN_AZURE_SAS_VERSION = '2020-12-06';
 
 /** Response headers a SAS can make the store send on reads (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`). */
-export interface ResponseHeaderOverrides {
+export interface AzureResponseHeaders {
   /** `Cache-Control` (`rscc`). */
   readonly cacheControl?: string;
   /** `Content-Disposition` (`rscd`), e.g. `attachment; filename="report.csv"`. */
@@ -53,7 +53,7 @@ export interface SasFields {
   readonly version: string;
   /** `sr`: `b` for a blob, `c` for a container. */
   readonly resource: 'b' | 'c';
-  readonly responseHeaders?: ResponseHeaderOverrides;
+  readonly responseHeaders?: AzureResponseHeaders;
 }
 
 const encoder = new TextEncoder();

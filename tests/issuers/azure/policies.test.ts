@@ -6,9 +6,9 @@
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  MAX_STORED_POLICIES,
+  AZURE_PARKIT_POLICY_PREFIX,
+  MAX_AZURE_STORED_POLICIES,
   type ObjectTarget,
-  PARKIT_POLICY_PREFIX,
   type Par,
 } from '../../../src/index.js';
 import { accountRequest } from '../../../src/issuers/azure/account.js';
@@ -50,7 +50,7 @@ function revocable(container: string, issuer = setup.issuer, extra: Record<strin
 describe('stored access policies on Azurite', () => {
   it('binds a revocable Par to a policy of its own, and revoking it ends the Par at once', async () => {
     const par = await revocable(setup.container);
-    expect(par.id).toMatch(new RegExp(`^${PARKIT_POLICY_PREFIX}[0-9a-f]{32}$`));
+    expect(par.id).toMatch(new RegExp(`^${AZURE_PARKIT_POLICY_PREFIX}[0-9a-f]{32}$`));
     const query = new URL(await par.url(setup.identity)).searchParams;
     // The SAS names the policy; permissions and expiry live in the policy.
     expect(query.get('si')).toBe(par.id);
@@ -147,12 +147,12 @@ describe('stored access policies on Azurite', () => {
     );
   });
 
-  it(`refuses a sixth policy with a clear error (Azure keeps at most ${MAX_STORED_POLICIES})`, async () => {
+  it(`refuses a sixth policy with a clear error (Azure keeps at most ${MAX_AZURE_STORED_POLICIES})`, async () => {
     const container = await createContainer(azurite(), 'limit');
     await setup.issuer.setPolicy(container, { id: 'theirs', permissions: 'r' });
     const pars = [];
-    for (let index = 1; index < MAX_STORED_POLICIES; index++) pars.push(await revocable(container));
-    expect(await setup.issuer.listPolicies(container)).toHaveLength(MAX_STORED_POLICIES);
+    for (let index = 1; index < MAX_AZURE_STORED_POLICIES; index++) pars.push(await revocable(container));
+    expect(await setup.issuer.listPolicies(container)).toHaveLength(MAX_AZURE_STORED_POLICIES);
     const error = await failure(() => revocable(container));
     expect(error.code).toBe('PARKIT_CONFLICT');
     expect(error.message).toMatch(/already has 5 stored access policies/);
@@ -166,7 +166,7 @@ describe('stored access policies on Azurite', () => {
     const ids = (await setup.issuer.listPolicies(container)).map((policy) => policy.id);
     expect(ids).toContain(fresh.id);
     expect(ids).not.toContain(pars[0]?.id);
-    expect(ids).toHaveLength(MAX_STORED_POLICIES);
+    expect(ids).toHaveLength(MAX_AZURE_STORED_POLICIES);
   });
 
   it('makes room by dropping expired parkit policies, never the others', async () => {
@@ -174,9 +174,9 @@ describe('stored access policies on Azurite', () => {
     let now = DateTime.utc();
     const issuer = azuriteIssuer({ now: () => now });
     await issuer.setPolicy(container, { id: 'keep-me', permissions: 'r', expiresIn: 60 });
-    for (let index = 1; index < MAX_STORED_POLICIES; index++)
+    for (let index = 1; index < MAX_AZURE_STORED_POLICIES; index++)
       await revocable(container, issuer, { expiresIn: 60 });
-    expect(await issuer.listPolicies(container)).toHaveLength(MAX_STORED_POLICIES);
+    expect(await issuer.listPolicies(container)).toHaveLength(MAX_AZURE_STORED_POLICIES);
     now = now.plus({ minutes: 5 });
     const par = await revocable(container, issuer, { expiresIn: 600 });
     const ids = (await issuer.listPolicies(container)).map((policy) => policy.id).sort();

@@ -59,6 +59,17 @@ export {
   shareEventData,
 } from './handoff/share-event.js';
 export { readTar, type TarEntry, type TarEntryType, type TarItem } from './handoff/tar.js';
+export {
+  AZURE_PARKIT_POLICY_PREFIX,
+  AzureIssuer,
+  type AzureIssuerOptions,
+  type AzureParOptions,
+  type AzurePolicyOptions,
+} from './issuers/azure/issuer.js';
+export { type AzureStoredPolicy, MAX_AZURE_STORED_POLICIES } from './issuers/azure/policies.js';
+export { AZURE_SAS_VERSION, type AzureResponseHeaders } from './issuers/azure/sas.js';
+export type { AzureIpRange, AzureSasProtocol } from './issuers/azure/sas-fields.js';
+export type { AzureInstant, AzureLifetime, AzureSasOptions } from './issuers/azure/sas-options.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {

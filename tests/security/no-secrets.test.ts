@@ -212,3 +212,154 @@ describe('secrets never leak', () => {
     expect(scrubSecrets(`see ${base}/x?sig=${SIGNATURE}`)).toBe(`see ${base}/x?…`);
   });
 });
+
+describe('Azure secrets never leak', () => {
+  it('through the issuer, its Pars, its configuration errors or any Azure refusal', async () => {
+    const { AzureIssuer } = await import('../../src/index.js');
+    const { inject } = await import('vitest');
+    const azurite = inject('azurite');
+    const key = azurite.accountKey;
+    const otherKey = 'c2VjcmV0LWtleS10aGF0LWlzLXdyb25nLWJ1dC12YWxpZC1iYXNlNjQtc28tc28tc28tbG9uZw==';
+    const issuer = new AzureIssuer({
+      accountName: azurite.accountName,
+      accountKey: key,
+      endpoint: azurite.endpoint,
+    });
+    const container = `secrets-${process.pid}`;
+    const { accountRequest, decodeAccountKey } = await import('../../src/issuers/azure/account.js');
+    const { DateTime } = await import('luxon');
+    const access = {
+      account: azurite.accountName,
+      key: decodeAccountKey(key),
+      version: '2025-11-05',
+      fetch: globalThis.fetch.bind(globalThis),
+      now: () => DateTime.utc(),
+    };
+    await (
+      await accountRequest(access, {
+        method: 'PUT',
+        url: new URL(`${azurite.endpoint}/${container}?restype=container`),
+      })
+    ).body?.cancel();
+    const mint = (extra: Record<string, unknown> = {}) =>
+      issuer.createPar({
+        container,
+        blob: 'secret.txt',
+        permissions: ['read', 'write'],
+        expiresIn: 600,
+        recipients: [alice.recipient],
+        ...extra,
+      });
+    const par = await mint();
+    const sasUrl = await par.url(alice.identity);
+    const signature = new URL(sasUrl).searchParams.get('sig') as string;
+    const tamperedSignature = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    const secrets = [
+      key,
+      otherKey,
+      signature,
+      encodeURIComponent(signature),
+      tamperedSignature,
+      alice.identity,
+    ];
+
+    const wrap = (url: string, permissions: ('read' | 'write' | 'list')[] = ['read']) =>
+      Par.create({
+        url,
+        driver: 'azure',
+        target: { kind: 'object', key: 'secret.txt' },
+        permissions,
+        expires: { minutes: 10 },
+        recipients: [alice.recipient],
+      });
+    const readVia = async (p: Par) =>
+      ((await p.read(alice.identity)) as { getObject(): Promise<unknown> }).getObject();
+    const errors: unknown[] = [];
+    const forms: unknown[] = [issuer, issuer.toJSON(), String(issuer), par, par.toJSON()];
+    // Configuration mistakes that involve the key.
+    for (const accountKey of [otherKey.slice(0, -2), `${otherKey}!`, 'c2hvcnQ=']) {
+      errors.push(await failure(() => new AzureIssuer({ accountName: azurite.accountName, accountKey })));
+    }
+    // Azure's refusals: missing blob, tampered signature, wrong permission, https only, expired, revoked.
+    errors.push(await failure(() => readVia(par)));
+    errors.push(
+      await failure(async () =>
+        readVia(
+          await wrap(sasUrl.replace(encodeURIComponent(signature), encodeURIComponent(tamperedSignature))),
+        ),
+      ),
+    );
+    const readOnly = issuer.sasUrl({ container, blob: 'secret.txt', permissions: 'r', expiresIn: 600 });
+    errors.push(
+      await failure(async () =>
+        (
+          (await (await wrap(readOnly, ['read', 'write'])).write(alice.identity)) as {
+            setStringObject(t: string): Promise<unknown>;
+          }
+        ).setStringObject('x'),
+      ),
+    );
+    errors.push(await failure(async () => readVia(await mint({ protocol: 'https' }))));
+    const slow = new AzureIssuer({
+      accountName: azurite.accountName,
+      accountKey: key,
+      endpoint: azurite.endpoint,
+      now: () => DateTime.utc().minus({ hours: 3 }),
+    });
+    errors.push(
+      await failure(async () =>
+        readVia(
+          await slow.createPar({
+            container,
+            blob: 'secret.txt',
+            permissions: ['read'],
+            expiresIn: 60,
+            recipients: [alice.recipient],
+          }),
+        ),
+      ),
+    );
+    const revocable = await mint({ revocable: true });
+    await issuer.revoke(revocable);
+    errors.push(await failure(() => readVia(revocable)));
+    errors.push(await failure(() => revocable.close(alice.identity)));
+    errors.push(await failure(() => par.close(alice.identity)));
+    // A wrong account key on the management requests.
+    const wrong = new AzureIssuer({
+      accountName: azurite.accountName,
+      accountKey: otherKey,
+      endpoint: azurite.endpoint,
+    });
+    errors.push(await failure(() => wrong.listPolicies(container)));
+    // A hostile store that echoes the request URL (with its signature) in its error bodies.
+    for (const status of [403, 404, 409, 500]) {
+      errors.push(
+        await failure(async () =>
+          readVia(
+            await wrap(
+              `${base}/${status}/box/secret.txt?sv=2025-11-05&sr=b&sp=r&sig=${encodeURIComponent(signature)}`,
+            ),
+          ),
+        ),
+      );
+    }
+
+    expect(errors.length).toBeGreaterThan(14);
+    const codes = new Set(errors.map((error) => (error as { code?: string }).code ?? (error as Error).name));
+    for (const code of [
+      'PARKIT_NOT_FOUND',
+      'PARKIT_PERMISSION_DENIED',
+      'PARKIT_EXPIRED',
+      'PARKIT_NOT_SUPPORTED',
+      'PARKIT_TRANSFER_FAILED',
+      'RangeError',
+    ]) {
+      expect(codes).toContain(code);
+    }
+    for (const value of [...forms, ...errors]) {
+      for (const text of renderings(value)) {
+        for (const secret of secrets) expect(text).not.toContain(secret);
+      }
+    }
+  });
+});

@@ -4,12 +4,15 @@
  * @module
  */
 import type { Driver } from '../../par/driver.js';
+import { azureDialect } from './azure.js';
 import type { Dialect } from './dialect.js';
 import { fileDialect } from './file.js';
 import { httpsDialect } from './https.js';
 import { signedUrlDialect } from './signed-url.js';
 
 const DIALECTS: Partial<Record<Driver, Dialect>> = {
+  // Azure Blob SAS: blob and container Pars, listing, block uploads.
+  azure: azureDialect,
   file: fileDialect,
   https: httpsDialect,
   // A pre-signed S3 object URL reads, writes and deletes through the one URL.

@@ -21,6 +21,24 @@ export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions } from './access/options.js';
 export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
+export {
+  OCI_ACCESS_TYPES,
+  type OciAccessType,
+  type OciBucketListing,
+  type OciParUrl,
+  ociPermissions,
+  parseOciParUrl,
+  type WrapOciParOptions,
+  wrapOciPar,
+} from './issuers/oci.js';
+export {
+  type AdminCallOptions,
+  ParkitAdmin,
+  type ParkitAdminOptions,
+  type ServerBucket,
+  type ServerParInfo,
+  type ServerParRequest,
+} from './issuers/parkit-admin.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {

@@ -49,12 +49,3 @@ export function parseAccessPath(path: string): AccessPath {
   }
   return { token, namespace, bucket, key: rest === '' ? undefined : decode(rest, 'object name') };
 }
-
-/**
- * Encode an object key for an access URL: each `/`-separated part percent-encoded.
- *
- * @param key - the key
- */
-export function encodeKey(key: string): string {
-  return key.split('/').map(encodeURIComponent).join('/');
-}

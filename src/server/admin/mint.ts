@@ -6,10 +6,10 @@
  * @module
  */
 import { DateTime } from 'luxon';
+import { encodeObjectName } from '../../access/dialects/oci-shape.js';
 import { Par } from '../../par/par.js';
 import { normalisePermissions, type Permission } from '../../par/permissions.js';
 import type { BucketTarget, ObjectTarget } from '../../par/target.js';
-import { encodeKey } from '../access/path.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../http/api-error.js';
 import type { AccessClaims, GrantScope } from '../pars/claims.js';
@@ -120,7 +120,7 @@ export async function mintPar(context: ServerContext, body: Record<string, unkno
       : { kind: 'bucket', bucket, ...(prefix === undefined ? {} : { prefix }) };
   const claims: AccessClaims = { v: 1, id, namespace: context.namespace, scope, permissions, expires };
   const token = context.signer.sign(claims);
-  const url = `${context.publicUrl()}/p/${token}/n/${encodeURIComponent(context.namespace)}/b/${encodeURIComponent(bucket)}/o/${key === undefined ? '' : encodeKey(key)}`;
+  const url = `${context.publicUrl()}/p/${token}/n/${encodeURIComponent(context.namespace)}/b/${encodeURIComponent(bucket)}/o/${key === undefined ? '' : encodeObjectName(key)}`;
   const par = await Par.create({
     url,
     driver: 'parkit',

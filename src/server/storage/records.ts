@@ -8,7 +8,6 @@
  * @module
  */
 import { assertSafeKeys } from '../../par/metadata.js';
-import { StoreError } from './errors.js';
 import { checkKey } from './names.js';
 import { type ObjectStore, SYSTEM_BUCKET } from './store.js';
 

@@ -7,8 +7,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isParkitError } from '../par/errors.js';
+import { bucketCommand } from './commands/bucket.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
+import { serveCommand } from './commands/serve.js';
+import { shareCommand } from './commands/share.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
 const program = new Command('parkit')
@@ -19,6 +22,9 @@ const program = new Command('parkit')
 
 keygenCommand(program);
 inspectCommand(program);
+serveCommand(program);
+bucketCommand(program);
+shareCommand(program);
 
 try {
   await program.parseAsync(process.argv);

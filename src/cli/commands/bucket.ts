@@ -50,7 +50,7 @@ async function firstLine(path: string, what: string): Promise<string> {
  * @throws TypeError when the server or the key cannot be found
  */
 export async function connect(options: ConnectionOptions): Promise<ParkitAdmin> {
-  let url = options.server ?? process.env.PARKIT_SERVER;
+  let url = options.server ?? (process.env.PARKIT_SERVER || undefined);
   if (url === undefined && options.data !== undefined) {
     const text = await firstLine(
       join(options.data, SERVER_INFO_FILE),

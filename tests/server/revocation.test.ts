@@ -16,10 +16,7 @@ beforeAll(async () => {
   t = await startServer();
   await t.admin.createBucket('shared');
   const { par } = await t.mint({ bucket: 'shared', permissions: ['write'] });
-  await ((await par.write(t.identity)) as import('../../src/index.js').BucketWriter).setStringObject(
-    'a.txt',
-    'A',
-  );
+  await ((await par.write(t.identity)) as BucketWriter).setStringObject('a.txt', 'A');
 });
 afterAll(() => t.stop());
 

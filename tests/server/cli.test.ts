@@ -45,6 +45,8 @@ beforeAll(async () => {
       if (out.includes('\n')) done(out.trim());
     });
   });
+  // The banner on standard error follows the URL on standard output.
+  while (!stderr.includes('Ctrl-C stops it')) await new Promise((r) => setTimeout(r, 10));
 });
 
 afterAll(async () => {

@@ -472,6 +472,12 @@ const cases: Case[] = [
       ['minting beyond the longest lifetime', { expiresIn: 400 * 24 * 3600 }, 400, 'INVALID_EXPIRY'],
       ['minting for a malformed recipient', { recipients: ['age1nope'] }, 400, 'INVALID_RECIPIENTS'],
       ['minting for no recipient', { recipients: [] }, 400, 'INVALID_RECIPIENTS'],
+      [
+        'minting for a recipient with a bad checksum',
+        { recipients: [`age1${'q'.repeat(58)}`] },
+        400,
+        'INVALID_RECIPIENTS',
+      ],
     ] as const
   ).map(
     ([name, fields, status, code]): Case => ({

@@ -7,6 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import { encodeObjectName } from '../../access/dialects/oci-shape.js';
+import { isParkitError } from '../../par/errors.js';
 import { Par } from '../../par/par.js';
 import { normalisePermissions, type Permission } from '../../par/permissions.js';
 import type { BucketTarget, ObjectTarget } from '../../par/target.js';
@@ -121,18 +122,27 @@ export async function mintPar(context: ServerContext, body: Record<string, unkno
   const claims: AccessClaims = { v: 1, id, namespace: context.namespace, scope, permissions, expires };
   const token = context.signer.sign(claims);
   const url = `${context.publicUrl()}/p/${token}/n/${encodeURIComponent(context.namespace)}/b/${encodeURIComponent(bucket)}/o/${key === undefined ? '' : encodeObjectName(key)}`;
-  const par = await Par.create({
-    url,
-    driver: 'parkit',
-    target,
-    permissions,
-    created: DateTime.fromMillis(created, { zone: 'utc' }),
-    expires: DateTime.fromMillis(expires, { zone: 'utc' }),
-    recipients,
-    id,
-    ...(typeof name === 'string' ? { name } : {}),
-    now: context.now,
-  });
+  let par: Par<ObjectTarget | BucketTarget>;
+  try {
+    par = await Par.create({
+      url,
+      driver: 'parkit',
+      target,
+      permissions,
+      created: DateTime.fromMillis(created, { zone: 'utc' }),
+      expires: DateTime.fromMillis(expires, { zone: 'utc' }),
+      recipients,
+      id,
+      ...(typeof name === 'string' ? { name } : {}),
+      now: context.now,
+    });
+  } catch (error) {
+    // Every other field was checked above: what sealing refuses is a recipient (e.g. a bad checksum).
+    if (error instanceof TypeError || error instanceof RangeError || isParkitError(error)) {
+      throw invalid('INVALID_RECIPIENTS', 'a recipient is not a valid age X25519 recipient');
+    }
+    throw error;
+  }
   const entry: ParEntry = {
     v: 1,
     id,

@@ -79,8 +79,10 @@ export class ParRegistry {
    * @param entry - the grant
    */
   async add(entry: ParEntry): Promise<void> {
-    await this.#records.create(PARS, entry.id, entry);
+    // Index first: a crash between the two leaves a dangling index entry (swept harmlessly),
+    // never a grant the sweeper cannot find.
     await this.#records.put(BY_EXPIRY, expiryId(entry.expires, entry.id), { id: entry.id });
+    await this.#records.create(PARS, entry.id, entry);
   }
 
   /**

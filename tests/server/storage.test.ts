@@ -45,6 +45,28 @@ describe('FileSystemStore', () => {
     expect((await store.stat('b', 'x/y.txt'))?.contentType).toBeUndefined();
   });
 
+  it('reads the same with thread-pool calls (syncSmallReads: false, for network filesystems)', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'parkit-store-async-'));
+    const asyncStore = await FileSystemStore.open(other, { syncSmallReads: false });
+    try {
+      const put = await asyncStore.put('b', 'k/v', bytes('async'), { contentType: 'text/x' });
+      expect(await asyncStore.stat('b', 'k/v')).toMatchObject({
+        size: 5,
+        etag: put.etag,
+        contentType: 'text/x',
+      });
+      expect(await text(await asyncStore.open('b', 'k/v'))).toBe('async');
+      const opened = await asyncStore.open('b', 'k/v');
+      expect(
+        Buffer.from(await (opened as NonNullable<typeof opened>).bytes({ start: 1, end: 3 })).toString(),
+      ).toBe('syn');
+      expect(await asyncStore.open('b', 'missing')).toBeUndefined();
+    } finally {
+      await asyncStore.close();
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('conditional writes: create-only and if-match', async () => {
     const created = await store.put('b', 'k', bytes('1'), { ifNoneMatch: '*' });
     await expect(store.put('b', 'k', bytes('2'), { ifNoneMatch: '*' })).rejects.toMatchObject({

@@ -1,71 +1,125 @@
 /**
- * `npm start`: the end-to-end tour of a Par on a local `file://` store.
- * Generate an identity, mint a read Par for an object, seal it, hand it off as a token, open it
- * as the recipient and read the object back. Each step is printed.
+ * `npm start`: the end-to-end tour on the embedded parkit server. Start it on a free loopback
+ * port over a temporary data directory, create a bucket, upload sample data, mint a read Par
+ * sealed to a freshly generated recipient, hand it off as a token, open it as the recipient,
+ * list, download and verify, revoke it, and show that the revoked Par is refused.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { generateIdentity, identityToRecipient, isParkitError, Par } from '../src/index.js';
+import {
+  type BucketReader,
+  type BucketWriter,
+  generateIdentity,
+  identityToRecipient,
+  isParkitError,
+  Par,
+  ParkitAdmin,
+} from '../src/index.js';
+import { createServer } from '../src/server/index.js';
 
 const step = (n: number, text: string) => console.log(`\n[${n}] ${text}`);
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-const store = await mkdtemp(join(tmpdir(), 'parkit-demo-'));
+const dataDir = await mkdtemp(join(tmpdir(), 'parkit-demo-'));
+const server = await createServer({ dataDir });
 try {
-  step(1, 'A local object store with one object');
-  const objectPath = join(store, 'reports', 'q3.csv');
-  await mkdir(join(store, 'reports'));
-  await writeFile(objectPath, 'region,revenue\nnorth,120\nsouth,95\n');
-  console.log(`    stored reports/q3.csv (${store})`);
+  step(1, 'Start a parkit server on a free loopback port with a temporary data directory');
+  console.log(`    listening on ${server.url}; admin key created in the data directory (mode 0600)`);
+  const admin = new ParkitAdmin({
+    url: server.url,
+    adminKey: (await readFile(join(dataDir, 'admin.key'), 'utf8')).trim(),
+  });
+  console.log(`    admin client: ${admin}`);
 
-  step(2, 'The recipient generates an age identity and shares only its public recipient');
+  step(2, 'Create a bucket and upload sample data (through a write Par the owner keeps)');
+  await admin.createBucket('reports');
+  const ownerIdentity = await generateIdentity();
+  const uploader = await admin.createPar({
+    bucket: 'reports',
+    prefix: 'q3/',
+    permissions: ['write'],
+    expires: { minutes: 5 },
+    recipients: [await identityToRecipient(ownerIdentity)],
+  });
+  const samples: Record<string, string> = {
+    'q3/revenue.csv': 'region,revenue\nnorth,120\nsouth,95\n',
+    'q3/costs.csv': 'region,costs\nnorth,80\nsouth,70\n',
+    'q3/notes/summary.txt': 'North leads; south catching up.\n',
+  };
+  const writer = (await uploader.write(ownerIdentity)) as BucketWriter; // a bucket Par gives a BucketWriter
+  for (const [key, text] of Object.entries(samples)) {
+    const stat = await writer.setStringObject(key, text);
+    console.log(`    put ${key} (${stat.size} bytes, sha256 ${stat.sha256?.slice(0, 12)}…)`);
+  }
+
+  step(3, 'The recipient generates an age identity and shares only its public recipient');
   const identity = await generateIdentity();
   const recipient = await identityToRecipient(identity);
   console.log(`    recipient: ${recipient}`);
 
-  step(3, 'The owner mints a read-only Par for the object, sealed to that recipient, valid 15 minutes');
-  const par = await Par.create({
-    url: pathToFileURL(objectPath).href,
-    driver: 'file',
-    target: { kind: 'object', key: 'reports/q3.csv' },
-    permissions: ['read'],
+  step(4, 'The owner mints a read + list Par for q3/, sealed by the server to that recipient, 15 minutes');
+  const par = await admin.createPar({
+    bucket: 'reports',
+    prefix: 'q3/',
+    permissions: ['read', 'list'],
     expires: { minutes: 15 },
     recipients: [recipient],
-    name: 'Q3 report',
+    name: 'Q3 reports',
   });
   console.log(`    ${par}`);
 
-  step(4, 'The Par travels as a token: metadata is readable, the link inside is sealed');
+  step(5, 'It travels as a token: metadata readable by anyone, the access URL sealed inside');
   const token = par.toToken();
   console.log(`    token (${token.length} characters): ${token.slice(0, 48)}…`);
 
-  step(5, 'The recipient decodes the token; no key is needed to inspect it');
+  step(6, 'The recipient opens it, lists the prefix, downloads every object and verifies it');
   const received = Par.fromToken(token);
+  const bucket = (await received.read(identity)) as BucketReader; // a bucket Par gives a BucketReader
+  const page = await bucket.listObjects({ delimiter: '/' });
   console.log(
-    `    fingerprint ${received.fingerprint()} (same as minted: ${received.fingerprint() === par.fingerprint()})`,
+    `    listing q3/ with "/": objects ${page.objects.map((o) => o.key).join(', ')}; prefixes ${page.prefixes.join(', ')}`,
   );
-  console.log(`    ${Math.round(received.secondsRemaining())} s remaining (30 s safety buffer)`);
+  for (const key of await bucket.getAllObjectNames()) {
+    const bytes = await bucket.getObject(key);
+    const stat = await bucket.stat(key);
+    const ok = stat.sha256 === sha256(bytes) && new TextDecoder().decode(bytes) === samples[key];
+    console.log(`    got ${key}: ${bytes.length} bytes, sha256 ${ok ? 'verified' : 'MISMATCH'}`);
+    if (!ok) throw new Error(`verification failed for ${key}`);
+  }
 
-  step(6, 'The recipient opens it with their identity and reads the object');
-  if (!received.isObject()) throw new Error('expected a Par for one object');
-  const reader = await received.read(identity); // an ObjectReader, since the Par is for one object
-  console.log(
-    (await reader.getStringObject())
-      .trimEnd()
-      .split('\n')
-      .map((line) => `    | ${line}`)
-      .join('\n'),
-  );
+  step(7, 'The read Par cannot write, nor reach outside its prefix');
+  for (const attempt of [
+    () => bucket.getObject('other/secret.txt'),
+    async () => (await received.write(identity)) as unknown,
+  ]) {
+    try {
+      await attempt();
+      throw new Error('expected a refusal');
+    } catch (error) {
+      if (!isParkitError(error)) throw error;
+      console.log(`    refused: ${error.code} (${error.message})`);
+    }
+  }
 
-  step(7, 'Anyone else cannot open it');
+  step(8, 'The owner lists the live Pars (metadata and fingerprints only) and revokes the read Par');
+  for (const entry of await admin.listPars({ bucket: 'reports' })) {
+    console.log(`    ${entry.fingerprint}  ${entry.permissions.join('+')}  ${entry.name ?? '(no name)'}`);
+  }
+  await admin.closePar(par);
+  console.log(`    closed ${par.fingerprint()}`);
+
+  step(9, 'The revoked Par is refused on its next request');
   try {
-    await received.read(await generateIdentity());
+    await bucket.getObject('q3/revenue.csv');
+    throw new Error('the revoked Par still worked');
   } catch (error) {
     if (!isParkitError(error)) throw error;
     console.log(`    refused: ${error.code} (${error.message})`);
   }
   console.log('\nDone.');
 } finally {
-  await rm(store, { recursive: true, force: true });
+  await server.close();
+  await rm(dataDir, { recursive: true, force: true });
 }

@@ -70,6 +70,24 @@ export { type AzureStoredPolicy, MAX_AZURE_STORED_POLICIES } from './issuers/azu
 export { AZURE_SAS_VERSION, type AzureResponseHeaders } from './issuers/azure/sas.js';
 export type { AzureIpRange, AzureSasProtocol } from './issuers/azure/sas-fields.js';
 export type { AzureInstant, AzureLifetime, AzureSasOptions } from './issuers/azure/sas-options.js';
+export {
+  OCI_ACCESS_TYPES,
+  type OciAccessType,
+  type OciBucketListing,
+  type OciParUrl,
+  ociPermissions,
+  parseOciParUrl,
+  type WrapOciParOptions,
+  wrapOciPar,
+} from './issuers/oci.js';
+export {
+  type AdminCallOptions,
+  ParkitAdmin,
+  type ParkitAdminOptions,
+  type ServerBucket,
+  type ServerParInfo,
+  type ServerParRequest,
+} from './issuers/parkit-admin.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {

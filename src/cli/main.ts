@@ -6,6 +6,7 @@
  * @module
  */
 import { Command, CommanderError } from 'commander';
+import { bucketCommand } from './commands/bucket.js';
 import { closeCommand } from './commands/close.js';
 import { completionCommand } from './commands/completion.js';
 import { eventCommand } from './commands/event.js';
@@ -16,6 +17,8 @@ import { lsCommand } from './commands/ls.js';
 import { openCommand } from './commands/open.js';
 import { putCommand } from './commands/put.js';
 import { resealCommand } from './commands/reseal.js';
+import { serveCommand } from './commands/serve.js';
+import { shareCommand } from './commands/share.js';
 import { stoaCommand } from './commands/stoa.js';
 import { watchCommand } from './commands/watch.js';
 import { reportError } from './error-line.js';
@@ -28,6 +31,9 @@ const program = new Command('parkit')
   .showHelpAfterError();
 
 keygenCommand(program);
+serveCommand(program);
+bucketCommand(program);
+shareCommand(program);
 inspectCommand(program);
 openCommand(program);
 getCommand(program);

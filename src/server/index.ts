@@ -1,12 +1,13 @@
 /**
- * `parkit/server`: the embedded parkit server (Node only). It arrives with the server issue;
- * this entry point exists so the package shape is final.
+ * `parkit/server`: the embedded parkit server (Node only). It issues Pars for objects, buckets
+ * and key prefixes of its own store, serves them under `/p/{token}/…` (the OCI Object Storage
+ * PAR shape) and revokes them on request. See docs/server.md.
  *
  * @packageDocumentation
  */
 
 /** The version of the server API this entry point provides. */
-export const SERVER_API_VERSION = 0;
+export const SERVER_API_VERSION = 1;
 export {
   decodeHttp,
   encodeHttp,
@@ -23,3 +24,35 @@ export {
   type WatchServer,
   watchShares,
 } from '../handoff/node-listener.js';
+
+export { ADMIN_KEY_FILE, readAdminKey } from './admin/admin-key.js';
+export {
+  type App,
+  type AppOptions,
+  createApp,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_LIFETIME_SECONDS,
+  DEFAULT_NAMESPACE,
+} from './app.js';
+export type { RequestLogEntry, RequestLogger } from './http/log.js';
+export type { AccessClaims, GrantScope } from './pars/claims.js';
+export type { ParEntry, ParListing } from './pars/registry.js';
+export { createServer, type ParkitServer, type ServerOptions } from './server.js';
+export { StoreError, type StoreErrorCode } from './storage/errors.js';
+export { FileSystemStore, type FileSystemStoreOptions } from './storage/fs-store.js';
+export {
+  MAX_RECORD_BYTES,
+  type RecordIdPage,
+  type RecordListOptions,
+  RecordStore,
+  type StoredRecord,
+} from './storage/records.js';
+export {
+  type ListOptions,
+  type ListResult,
+  type ObjectInfo,
+  type ObjectStore,
+  type OpenedObject,
+  type PutOptions,
+  SYSTEM_BUCKET,
+} from './storage/store.js';

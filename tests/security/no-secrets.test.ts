@@ -363,3 +363,62 @@ describe('Azure secrets never leak', () => {
     }
   });
 });
+
+describe('secrets never leak from the parkit server or its admin client', () => {
+  it('admin key, access tokens and URLs stay out of errors, logs and renderings', async () => {
+    const { startServer } = await import('../server/helpers.js');
+    const { ParkitAdmin } = await import('../../src/index.js');
+    const logged: string[] = [];
+    const t = await startServer({ log: (entry) => logged.push(JSON.stringify(entry)) });
+    try {
+      await t.admin.createBucket('s');
+      const { par, url } = await t.mint({ bucket: 's', prefix: 'p/', permissions: ['read', 'list'] });
+      const token = new URL(url).pathname.split('/')[2] as string;
+      const secrets = [t.adminKey, token, token.slice(0, 30), url, t.identity];
+      const wrongKey = new ParkitAdmin({ url: t.server.url, adminKey: `${t.adminKey}x` });
+      const errors: unknown[] = [
+        await failure(() => wrongKey.listBuckets()),
+        await failure(() => t.admin.createBucket('s')),
+        await failure(() => t.admin.getPar('0'.repeat(32))),
+        await failure(() =>
+          t.admin.createPar({
+            bucket: 'nope',
+            permissions: ['read'],
+            expires: { hours: 1 },
+            recipients: [t.recipient],
+          }),
+        ),
+        await failure(() =>
+          t.admin.createPar({
+            bucket: 's',
+            permissions: ['read'],
+            expires: { hours: 1 },
+            recipients: ['age1bad'],
+          }),
+        ),
+        await failure(() =>
+          new ParkitAdmin({ url: 'http://127.0.0.1:9', adminKey: t.adminKey }).listBuckets(),
+        ),
+      ];
+      const reader = (await par.read(t.identity)) as { getObject(key: string): Promise<unknown> };
+      errors.push(await failure(() => reader.getObject('p/missing')));
+      await t.admin.closePar(par);
+      errors.push(await failure(() => reader.getObject('p/missing')));
+      for (const bad of [`${url}../x`, url.replace(token, `${token}x`), `${url}?limit=0`]) {
+        const answer = await fetch(bad);
+        const body = await answer.text();
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        for (const secret of secrets) expect(body).not.toContain(secret);
+      }
+      expect(errors.length).toBe(8);
+      for (const value of [...errors, t.admin, par, logged.join('\n')]) {
+        for (const text of renderings(value)) {
+          for (const secret of secrets) expect(text).not.toContain(secret);
+        }
+      }
+      expect(logged.some((line) => line.includes('/p/…/n/parkit/b/s/o/'))).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -8,6 +8,8 @@ import { azureDialect } from './azure.js';
 import type { Dialect } from './dialect.js';
 import { fileDialect } from './file.js';
 import { httpsDialect } from './https.js';
+import { ociDialect } from './oci-shape.js';
+import { parkitDialect } from './parkit.js';
 import { signedUrlDialect } from './signed-url.js';
 
 const DIALECTS: Partial<Record<Driver, Dialect>> = {
@@ -15,6 +17,10 @@ const DIALECTS: Partial<Record<Driver, Dialect>> = {
   azure: azureDialect,
   file: fileDialect,
   https: httpsDialect,
+  // parkit server access URLs (OCI PAR shape), revocable by the holder.
+  parkit: parkitDialect,
+  // OCI Object Storage PAR URLs: the same shape, without holder revocation.
+  oci: ociDialect,
   // A pre-signed S3 object URL reads, writes and deletes through the one URL.
   s3: signedUrlDialect,
   // Stoa hands out pre-signed GET URLs: read them as plain https objects.

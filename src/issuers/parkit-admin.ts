@@ -1,0 +1,371 @@
+/**
+ * `ParkitAdmin`: the typed client of a parkit server's admin API (buckets; minting, listing and
+ * closing Pars). Web-standard (`fetch`), so it runs wherever the core runs. The admin key is
+ * held privately and never appears in messages, `toString`, JSON or `inspect` output.
+ *
+ * @module
+ */
+import { DateTime, Duration } from 'luxon';
+import { networkError } from '../access/http.js';
+import {
+  ConflictError,
+  FormatError,
+  NotFoundError,
+  type ParkitError,
+  PermissionError,
+  RemoteServiceError,
+} from '../par/errors.js';
+import { type Clock, type ExpiresInput, readClock, resolveExpiry, systemClock } from '../par/expiry.js';
+import { Par } from '../par/par.js';
+import type { Permission } from '../par/permissions.js';
+import { redactUrl } from '../par/redact.js';
+import type { BucketTarget, ObjectTarget } from '../par/target.js';
+
+/** How to reach a parkit server's admin API. */
+export interface ParkitAdminOptions {
+  /** The server's base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The admin key (from the server's `admin.key`, or `PARKIT_ADMIN_KEY`). */
+  readonly adminKey: string;
+  /** The fetch to use (defaults to the global one). */
+  readonly fetch?: typeof fetch;
+  /** Clock for resolving absolute expiries and for the Pars returned. */
+  readonly now?: Clock;
+  /** Milliseconds before one request is abandoned (default 30 000). */
+  readonly timeout?: number;
+}
+
+/** A bucket on the server. */
+export interface ServerBucket {
+  readonly name: string;
+  readonly created: DateTime;
+}
+
+/** What to mint: an object (`key`), a key prefix (`prefix`) or a whole bucket (neither). */
+export interface ServerParRequest {
+  readonly bucket: string;
+  /** One object. */
+  readonly key?: string;
+  /** Only keys under this prefix (a bucket Par). */
+  readonly prefix?: string;
+  /** `read`, `write`, `list` (bucket Pars only), `delete`. */
+  readonly permissions: readonly Permission[];
+  /** A lifetime such as `{ hours: 2 }` (counted on the server's clock) or an instant. */
+  readonly expires: ExpiresInput;
+  /** `age1…` recipients the server seals the Par to. */
+  readonly recipients: readonly string[];
+  /** A label. */
+  readonly name?: string;
+}
+
+/** A Par as the server's registry lists it: metadata and fingerprint, never the secret. */
+export interface ServerParInfo {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly name?: string;
+  readonly target: ObjectTarget | BucketTarget;
+  readonly permissions: readonly Permission[];
+  readonly created: DateTime;
+  readonly expires: DateTime;
+}
+
+/** Options of one call. */
+export interface AdminCallOptions {
+  readonly signal?: AbortSignal;
+}
+
+interface ErrorBody {
+  readonly code?: unknown;
+  readonly message?: unknown;
+}
+
+function checkUrl(url: unknown): string {
+  if (typeof url !== 'string') throw new TypeError('url must be a string');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError('url must be an absolute http(s) URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new TypeError('url must be an http(s) URL');
+  if (parsed.search !== '' || parsed.username !== '' || parsed.password !== '') {
+    throw new TypeError('url must not carry a query or credentials');
+  }
+  return parsed.href.replace(/\/+$/, '');
+}
+
+function time(value: unknown, field: string): DateTime {
+  const parsed = typeof value === 'string' ? DateTime.fromISO(value, { zone: 'utc' }) : undefined;
+  if (parsed === undefined || !parsed.isValid)
+    throw new FormatError(`the server sent a bad ${field}`, { field });
+  return parsed;
+}
+
+function parInfo(value: unknown): ServerParInfo {
+  const entry = value as Record<string, unknown> & { scope?: Record<string, unknown> };
+  const scope = entry?.scope;
+  if (
+    typeof entry?.id !== 'string' ||
+    typeof entry.fingerprint !== 'string' ||
+    typeof scope !== 'object' ||
+    scope === null
+  ) {
+    throw new FormatError('the server sent a malformed Par entry', { field: 'pars' });
+  }
+  const target: ObjectTarget | BucketTarget =
+    scope.kind === 'object'
+      ? { kind: 'object', bucket: String(scope.bucket), key: String(scope.key) }
+      : {
+          kind: 'bucket',
+          bucket: String(scope.bucket),
+          ...(typeof scope.prefix === 'string' ? { prefix: scope.prefix } : {}),
+        };
+  return {
+    id: entry.id,
+    fingerprint: entry.fingerprint,
+    ...(typeof entry.name === 'string' ? { name: entry.name } : {}),
+    target,
+    permissions: Array.isArray(entry.permissions) ? (entry.permissions as Permission[]) : [],
+    created: time(entry.created, 'created'),
+    expires: time(entry.expires, 'expires'),
+  };
+}
+
+function isLifetime(expires: ExpiresInput): boolean {
+  return (
+    Duration.isDuration(expires) ||
+    (typeof expires === 'object' && !DateTime.isDateTime(expires) && !(expires instanceof Date))
+  );
+}
+
+/**
+ * The admin client of a parkit server.
+ *
+ * @example
+ * ```ts
+ * const admin = new ParkitAdmin({ url: 'http://127.0.0.1:8080', adminKey });
+ * await admin.createBucket('reports');
+ * const par = await admin.createPar({
+ *   bucket: 'reports',
+ *   prefix: 'q3/',
+ *   permissions: ['read', 'list'],
+ *   expires: { hours: 2 },
+ *   recipients: [recipient],
+ * });
+ * const token = par.toToken();
+ * ```
+ */
+export class ParkitAdmin {
+  /** The server's base URL. */
+  readonly url: string;
+  readonly #key: string;
+  readonly #fetch: typeof fetch;
+  readonly #now: Clock;
+  readonly #timeout: number;
+
+  /**
+   * @param options - server URL, admin key, transport
+   * @throws TypeError for a bad URL or a missing key
+   */
+  constructor(options: ParkitAdminOptions) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    this.url = checkUrl(options.url);
+    if (typeof options.adminKey !== 'string' || options.adminKey.trim() === '') {
+      throw new TypeError('adminKey must be a non-empty string');
+    }
+    this.#key = options.adminKey.trim();
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#now = options.now ?? systemClock;
+    const timeout = options.timeout ?? 30_000;
+    if (!Number.isFinite(timeout) || timeout <= 0)
+      throw new RangeError('timeout must be a positive number of ms');
+    this.#timeout = timeout;
+  }
+
+  async #call(method: string, path: string, body: unknown, options: AdminCallOptions): Promise<unknown> {
+    const url = `${this.url}/admin/v1/${path}`;
+    const timeout = AbortSignal.timeout(this.#timeout);
+    const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
+    let response: Response;
+    try {
+      response = await this.#fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.#key}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal,
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw networkError(error, { method, url });
+    }
+    if (response.status === 204) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = await response.json();
+    } catch (cause) {
+      if (response.ok)
+        throw new FormatError('the server answered with something that is not JSON', { cause });
+    }
+    if (!response.ok) throw this.#error(response.status, method, url, parsed as ErrorBody | undefined);
+    return parsed;
+  }
+
+  #error(status: number, method: string, url: string, body: ErrorBody | undefined): ParkitError {
+    const serviceCode = typeof body?.code === 'string' ? body.code.slice(0, 64) : undefined;
+    const said = typeof body?.message === 'string' ? body.message.slice(0, 300) : undefined;
+    const where = `${method} ${redactUrl(url)}`;
+    const context = { status, method, url: redactUrl(url), serviceCode };
+    const text = `${said ?? `status ${status}`}${serviceCode === undefined ? '' : ` (${serviceCode})`}`;
+    switch (status) {
+      case 401:
+      case 403:
+        return new PermissionError(`the parkit server refused: ${text}, ${where}`, { context });
+      case 404:
+        return new NotFoundError(`the parkit server says: ${text}, ${where}`, { context });
+      case 409:
+      case 412:
+        return new ConflictError(`the parkit server says: ${text}, ${where}`, { context });
+      default:
+        return new RemoteServiceError(`the parkit server refused: ${text}, ${where}`, {
+          status,
+          method,
+          url: redactUrl(url),
+          ...(said === undefined ? {} : { serviceMessage: said }),
+          context: { serviceCode },
+        });
+    }
+  }
+
+  /**
+   * Create a bucket.
+   *
+   * @param name - 1–63 letters, digits, `_`, `.` or `-`
+   * @param options - cancellation
+   * @throws ConflictError when it exists; RemoteServiceError for a bad name
+   */
+  async createBucket(name: string, options: AdminCallOptions = {}): Promise<ServerBucket> {
+    if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty string');
+    const body = (await this.#call('POST', 'buckets', { name }, options)) as {
+      name: string;
+      created: string;
+    };
+    return { name: body.name, created: time(body.created, 'created') };
+  }
+
+  /**
+   * Every bucket.
+   *
+   * @param options - cancellation
+   */
+  async listBuckets(options: AdminCallOptions = {}): Promise<ServerBucket[]> {
+    const body = (await this.#call('GET', 'buckets', undefined, options)) as { buckets?: unknown };
+    if (!Array.isArray(body?.buckets)) {
+      throw new FormatError('the server sent a malformed bucket list', { field: 'buckets' });
+    }
+    return body.buckets.map((bucket: { name: string; created: string }) => ({
+      name: String(bucket.name),
+      created: time(bucket.created, 'created'),
+    }));
+  }
+
+  /**
+   * Delete a bucket (and close every Par on it).
+   *
+   * @param name - the bucket
+   * @param options - `force`: also delete its objects; cancellation
+   * @throws NotFoundError; ConflictError when it holds objects and `force` is not set
+   */
+  async deleteBucket(
+    name: string,
+    options: AdminCallOptions & { readonly force?: boolean } = {},
+  ): Promise<void> {
+    if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty string');
+    const query = options.force ? '?force=true' : '';
+    await this.#call('DELETE', `buckets/${encodeURIComponent(name)}${query}`, undefined, options);
+  }
+
+  /**
+   * Mint a Par. The server seals it to `recipients`; this client never sees its URL.
+   *
+   * @param request - what, which permissions, until when, for whom
+   * @param options - cancellation
+   * @returns the sealed Par (hand it over with `toToken()`)
+   * @throws NotFoundError (no such bucket), RemoteServiceError (a field the server refused)
+   */
+  async createPar(request: ServerParRequest, options: AdminCallOptions = {}): Promise<Par> {
+    if (typeof request !== 'object' || request === null) throw new TypeError('request must be an object');
+    const body: Record<string, unknown> = {
+      bucket: request.bucket,
+      permissions: request.permissions,
+      recipients: request.recipients,
+    };
+    if (request.key !== undefined) body.key = request.key;
+    if (request.prefix !== undefined) body.prefix = request.prefix;
+    if (request.name !== undefined) body.name = request.name;
+    const now = readClock(this.#now);
+    const expires = resolveExpiry(request.expires, now);
+    // A lifetime is sent as seconds, so the server counts it on its own clock.
+    if (isLifetime(request.expires)) body.expiresIn = (expires.toMillis() - now.toMillis()) / 1000;
+    else body.expires = expires.toISO();
+    const answer = (await this.#call('POST', 'pars', body, options)) as { par?: unknown };
+    return Par.fromData(answer?.par, { now: this.#now });
+  }
+
+  /**
+   * Every live Par (metadata and fingerprints only).
+   *
+   * @param filter - only those on one bucket; cancellation
+   */
+  async listPars(filter: AdminCallOptions & { readonly bucket?: string } = {}): Promise<ServerParInfo[]> {
+    const query = filter.bucket === undefined ? '' : `?bucket=${encodeURIComponent(filter.bucket)}`;
+    const body = (await this.#call('GET', `pars${query}`, undefined, filter)) as { pars?: unknown };
+    if (!Array.isArray(body?.pars))
+      throw new FormatError('the server sent a malformed Par list', { field: 'pars' });
+    return body.pars.map(parInfo);
+  }
+
+  /**
+   * One live Par's registry entry.
+   *
+   * @param id - the Par's id (`par.id`)
+   * @param options - cancellation
+   * @throws NotFoundError when it is closed, expired or unknown
+   */
+  async getPar(id: string, options: AdminCallOptions = {}): Promise<ServerParInfo> {
+    if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string');
+    return parInfo(await this.#call('GET', `pars/${encodeURIComponent(id)}`, undefined, options));
+  }
+
+  /**
+   * Close (revoke) a Par: every later request through it is refused.
+   *
+   * @param par - the Par, or its id
+   * @param options - cancellation
+   * @throws NotFoundError when it is already closed, expired or unknown
+   */
+  async closePar(par: Par | string, options: AdminCallOptions = {}): Promise<void> {
+    const id = typeof par === 'string' ? par : par.id;
+    if (typeof id !== 'string' || id === '') throw new TypeError('par must be a server Par or its id');
+    await this.#call('DELETE', `pars/${encodeURIComponent(id)}`, undefined, options);
+  }
+
+  /** The safe summary: the URL only. */
+  toJSON(): { readonly url: string } {
+    return { url: this.url };
+  }
+
+  /** One line for logs (no key). */
+  toString(): string {
+    return `ParkitAdmin(${this.url})`;
+  }
+
+  /** What Node's `util.inspect` shows (no key). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}

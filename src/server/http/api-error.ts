@@ -1,0 +1,51 @@
+/**
+ * Refusals of the HTTP API: a status, a stable code and a message, sent as
+ * `{ "code": "…", "message": "…" }`. Messages never carry a token, key or host path.
+ *
+ * @module
+ */
+import { StoreError, type StoreErrorCode } from '../storage/errors.js';
+
+/** A refusal with its HTTP status and stable code. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  /** HTTP status. */
+  readonly status: number;
+  /** Stable machine code (documented in docs/server.md). */
+  readonly code: string;
+
+  /**
+   * @param status - HTTP status
+   * @param code - stable code
+   * @param message - a sentence without secrets or host paths
+   */
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const STORE_STATUS: Record<StoreErrorCode, number> = {
+  NOT_FOUND: 404,
+  PRECONDITION_FAILED: 412,
+  KEY_CONFLICT: 409,
+  INVALID_KEY: 400,
+  KEY_TOO_LONG: 400,
+  BODY_TOO_LARGE: 413,
+  INCOMPLETE_BODY: 400,
+  CHECKSUM_MISMATCH: 400,
+  DATA_DIR_IN_USE: 503,
+};
+
+/**
+ * The API error for anything thrown while handling a request: API and store errors keep their
+ * code; anything else becomes a bare 500 (its details go to the log, never to the client).
+ *
+ * @param error - what was thrown
+ */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof StoreError) return new ApiError(STORE_STATUS[error.code], error.code, error.message);
+  return new ApiError(500, 'INTERNAL', 'the server failed to handle the request');
+}

@@ -71,7 +71,8 @@ describe('parkit serve / bucket / share', () => {
     expect(JSON.parse(listed.stdout).map((b: { name: string }) => b.name)).toEqual(['reports', 'scratch']);
     expect((await parkit(['bucket', 'rm', 'scratch', '--data', dataDir])).code).toBe(0);
     const again = await parkit(['bucket', 'create', 'reports', '--data', dataDir]);
-    expect(again.code).toBe(1);
+    // A bucket that exists already is a conflict (exit 10, docs/cli.md).
+    expect(again.code).toBe(10);
     expect(again.stderr).toMatch(/^parkit: PARKIT_CONFLICT: .*BUCKET_EXISTS/);
   });
 

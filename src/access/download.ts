@@ -144,7 +144,6 @@ export async function download(
     let broken: unknown;
     try {
       for (;;) {
-        if (total !== undefined && loaded >= total) break;
         const { value, done } = await reader.read();
         if (done) break;
         let chunk = value;
@@ -154,18 +153,25 @@ export async function download(
           chunk = chunk.subarray(dropped);
         }
         if (total !== undefined && loaded + chunk.length > total) chunk = chunk.subarray(0, total - loaded);
-        if (chunk.length === 0) continue;
-        await sink.write(chunk);
-        check?.hasher.update(chunk);
-        loaded += chunk.length;
-        request.onBytes?.(loaded, total);
+        if (chunk.length > 0) {
+          await sink.write(chunk);
+          check?.hasher.update(chunk);
+          loaded += chunk.length;
+          request.onBytes?.(loaded, total);
+        }
+        // Enough (a range served from a longer answer): stop reading. An answer of exactly this
+        // length ends on the next read, which leaves its connection free for the next request.
+        if (total !== undefined && loaded >= total && !(await reader.read()).done) {
+          await reader.cancel().catch(() => undefined);
+          break;
+        }
       }
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (isParkitError(error)) throw error;
       broken = error;
     } finally {
-      await reader.cancel().catch(() => undefined);
+      if (broken !== undefined) await reader.cancel().catch(() => undefined);
       reader.releaseLock();
     }
     if (broken === undefined && (total === undefined || loaded >= total)) {

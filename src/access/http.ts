@@ -88,6 +88,28 @@ export async function errorForResponse(response: Response, facts: RequestFacts):
 }
 
 /**
+ * Give `stat` a `lastModified` parsed from an HTTP date only when first read: parsing dates is
+ * the costliest part of reading an answer's headers, and most callers never look.
+ *
+ * @param stat - the stat being built
+ * @param http - an HTTP date (RFC 9110 §5.6.7)
+ * @internal
+ */
+export function lazyTime(stat: { lastModified?: DateTime }, http: string): void {
+  const time = Date.parse(http);
+  if (Number.isNaN(time)) return;
+  let parsed: DateTime | undefined;
+  Object.defineProperty(stat, 'lastModified', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      parsed ??= DateTime.fromMillis(time, { zone: 'utc' });
+      return parsed;
+    },
+  });
+}
+
+/**
  * Read an {@link ObjectStat} from response headers. For a 206 the size is the total from
  * `Content-Range`.
  *
@@ -105,10 +127,7 @@ export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
   const type = headers.get('content-type');
   if (type !== null) stat.contentType = type;
   const modified = headers.get('last-modified');
-  if (modified !== null) {
-    const time = DateTime.fromHTTP(modified, { zone: 'utc' });
-    if (time.isValid) stat.lastModified = time;
-  }
+  if (modified !== null) lazyTime(stat, modified);
   const { sha256, md5 } = checksumsFromHeaders(headers, status);
   if (sha256 !== undefined) stat.sha256 = sha256;
   if (md5 !== undefined) stat.md5 = md5;

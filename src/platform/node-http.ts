@@ -36,24 +36,25 @@ function bodyStream(response: http.IncomingMessage): ReadableStream<Uint8Array> 
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        const fail = (error: Error) => {
+        const fail = (error: Error | (() => Error)) => {
           if (settled) return;
           settled = true;
-          controller.error(error);
+          controller.error(typeof error === 'function' ? error() : error);
         };
+        const cutShort = () => failure('ECONNRESET', 'the body was cut short');
         response.on('data', (chunk: Buffer) => {
           if (settled) return;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) response.pause();
         });
         response.on('end', () => {
-          if (!response.complete) return fail(failure('ECONNRESET', 'the body was cut short'));
+          if (!response.complete) return fail(cutShort);
           if (settled) return;
           settled = true;
           controller.close();
         });
         response.on('error', fail);
-        response.on('close', () => fail(failure('ECONNRESET', 'the body was cut short')));
+        response.on('close', () => fail(cutShort));
       },
       pull() {
         response.resume();
@@ -63,7 +64,7 @@ function bodyStream(response: http.IncomingMessage): ReadableStream<Uint8Array> 
         response.destroy();
       },
     },
-    { highWaterMark: 8 },
+    { highWaterMark: 4 },
   );
 }
 

@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import { FormatError, isParkitError, NotSupportedError } from '../../par/errors.js';
 import type { BucketEndpoint, ListedObject, ObjectEndpoint } from '../endpoint.js';
-import { send, statFromHeaders } from '../http.js';
+import { lazyTime, send, statFromHeaders } from '../http.js';
 import { checkPathSafeKey } from '../keys.js';
 import type { Dialect, DialectContext } from './dialect.js';
 import { pageOf } from './listing.js';
@@ -102,14 +102,11 @@ function parseIndex(value: unknown): IndexEntry[] {
 }
 
 function listed(key: string, entry: IndexEntry): ListedObject {
-  const modified = entry.mtime === undefined ? undefined : DateTime.fromHTTP(entry.mtime, { zone: 'utc' });
-  return {
-    key,
-    ...(typeof entry.size === 'number' && Number.isSafeInteger(entry.size) && entry.size >= 0
-      ? { size: entry.size }
-      : {}),
-    ...(modified?.isValid ? { lastModified: modified } : {}),
-  };
+  const object: { key: string; size?: number; lastModified?: DateTime } = { key };
+  if (typeof entry.size === 'number' && Number.isSafeInteger(entry.size) && entry.size >= 0)
+    object.size = entry.size;
+  if (typeof entry.mtime === 'string') lazyTime(object, entry.mtime);
+  return object;
 }
 
 /**

@@ -8,6 +8,7 @@
  * @module
  */
 import { ConflictError, isParkitError, TransferError } from '../par/errors.js';
+import type { TemporaryFile } from '../platform/files.js';
 import { createHasher, type Hasher } from '../platform/hash.js';
 import type { ByteRange, ObjectEndpoint, ObjectStat, ReadResult } from './endpoint.js';
 import type { TransferSettings } from './options.js';
@@ -19,6 +20,8 @@ export interface Sink {
   write(chunk: Uint8Array): void | Promise<void>;
   /** Forget everything written, to start over; false when that is impossible. */
   reset(): boolean | Promise<boolean>;
+  /** Finish writing what was taken (called when a body ends or breaks off). */
+  flush?(): void | Promise<void>;
 }
 
 /** One download. */
@@ -174,6 +177,7 @@ export async function download(
       if (broken !== undefined) await reader.cancel().catch(() => undefined);
       reader.releaseLock();
     }
+    await sink.flush?.();
     if (broken === undefined && (total === undefined || loaded >= total)) {
       if (check !== undefined && check.hasher.digestHex() !== check.expected) {
         if (attempts < policy.attempts && (await sink.reset())) {
@@ -197,6 +201,53 @@ export async function download(
     }
     await policy.sleep(backoffDelay(breaks, policy), signal);
   }
+}
+
+/**
+ * A sink into a temporary file, from byte `start`, gathering chunks into writes of about 1 MiB
+ * (far fewer file system calls than one per network chunk).
+ *
+ * @param file - the temporary file
+ * @param start - where the first byte goes, or undefined to append in order
+ */
+export function fileSink(file: TemporaryFile, start?: number): Sink {
+  const BATCH = 1024 * 1024;
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let written = 0;
+  const flush = async () => {
+    if (heldBytes === 0) return;
+    const bytes = held.length === 1 ? (held[0] as Uint8Array) : concat(held, heldBytes);
+    held = [];
+    heldBytes = 0;
+    await file.write(bytes, start === undefined ? undefined : start + written);
+    written += bytes.length;
+  };
+  return {
+    async write(chunk) {
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes >= BATCH) await flush();
+    },
+    async reset() {
+      held = [];
+      heldBytes = 0;
+      written = 0;
+      if (start === undefined) await file.truncate();
+      return true;
+    },
+    flush,
+  };
+}
+
+function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** A sink that keeps everything in memory. */

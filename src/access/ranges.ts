@@ -7,7 +7,7 @@
  * @module
  */
 import type { TemporaryFile } from '../platform/files.js';
-import { type Downloaded, download, type Sink } from './download.js';
+import { type Downloaded, download, fileSink } from './download.js';
 import type { ObjectEndpoint, ObjectStat, ReadResult } from './endpoint.js';
 import type { TransferSettings } from './options.js';
 
@@ -30,20 +30,6 @@ export function wantsRanges(stat: ObjectStat, settings: TransferSettings): boole
     stat.sha256 === undefined &&
     stat.md5 === undefined
   );
-}
-
-function at(file: TemporaryFile, start: number): Sink {
-  let written = 0;
-  return {
-    async write(chunk) {
-      await file.write(chunk, start + written);
-      written += chunk.length;
-    },
-    reset() {
-      written = 0;
-      return true;
-    },
-  };
 }
 
 /**
@@ -78,7 +64,7 @@ export async function downloadRanges(
   let failure: { readonly error: unknown } | undefined;
   const range = async (index: number, answer?: ReadResult) => {
     const start = index * step;
-    await download(endpoint, at(file, start), {
+    await download(endpoint, fileSink(file, start), {
       settings: request.settings,
       signal: controller.signal,
       range: { start, end: Math.min(size, start + step) - 1 },

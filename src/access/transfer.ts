@@ -8,7 +8,7 @@
  */
 import { TransferError } from '../par/errors.js';
 import { localFiles } from '../platform/files.js';
-import { download, memorySink } from './download.js';
+import { download, fileSink, memorySink } from './download.js';
 import type { ByteRange, ObjectEndpoint, ObjectStat } from './endpoint.js';
 import type { TransferSettings } from './options.js';
 import { downloadRanges, wantsRanges } from './ranges.js';
@@ -179,17 +179,7 @@ export async function readToFile(
     const request = { settings, signal: options.signal, first, onBytes: report };
     const done = wantsRanges(stat, settings)
       ? await downloadRanges(endpoint, file, first, request)
-      : await download(
-          endpoint,
-          {
-            write: (chunk) => file.write(chunk),
-            reset: async () => {
-              await file.truncate();
-              return true;
-            },
-          },
-          request,
-        );
+      : await download(endpoint, fileSink(file), request);
     if (done.stat.size !== undefined && done.length !== done.stat.size) {
       throw new TransferError(
         `download was ${done.length} bytes, expected ${done.stat.size}; nothing was saved`,

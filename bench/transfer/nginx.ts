@@ -3,7 +3,7 @@
  * (sendfile, JSON directory index), takes PUTs into another (WebDAV, streamed to disk), so the
  * server is never what limits the clients being compared.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -28,6 +28,11 @@ async function freePort(): Promise<number> {
  * @param root - a temporary directory
  */
 export async function startNginx(root: string): Promise<Nginx> {
+  try {
+    execFileSync('nginx', ['-v'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('bench:transfer needs nginx on PATH (Debian: apt-get install nginx-light)');
+  }
   const port = await freePort();
   // Workers run as an unprivileged user when nginx starts as root: let them in.
   await chmod(root, 0o755);

@@ -204,14 +204,14 @@ export async function download(
 }
 
 /**
- * A sink into a temporary file, from byte `start`, gathering chunks into writes of about 1 MiB
+ * A sink into a temporary file, from byte `start`, gathering chunks into writes of about 512 KiB
  * (far fewer file system calls than one per network chunk).
  *
  * @param file - the temporary file
  * @param start - where the first byte goes, or undefined to append in order
  */
 export function fileSink(file: TemporaryFile, start?: number): Sink {
-  const BATCH = 1024 * 1024;
+  const BATCH = 512 * 1024;
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   let written = 0;

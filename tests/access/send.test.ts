@@ -207,6 +207,21 @@ describe('send() transports', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
+  it('never puts the signed URL in a timeout or network error', async () => {
+    handlers = [() => undefined, (request) => request.socket.resetAndDestroy()];
+    const url = `${origin}/object?X-Amz-Signature=deadbeefcafe`;
+    const context = await contextFor(fastRetries({ timeout: 100, retry: { attempts: 1 } }));
+    for (const error of [
+      await send(context, url, {}).catch((e: unknown) => e),
+      await send(context, url, {}).catch((e: unknown) => e),
+    ]) {
+      expect(error).toBeInstanceOf(TransferError);
+      const shown = `${String(error)} ${JSON.stringify(error)} ${JSON.stringify((error as TransferError).context)} ${String((error as Error).cause)}`;
+      expect(shown).not.toContain('deadbeefcafe');
+      expect((error as TransferError).url).toBe(`${origin}/object?…`);
+    }
+  });
+
   it('times out with a caller-given fetch too', async () => {
     handlers = [() => undefined];
     const error = await send(

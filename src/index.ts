@@ -19,8 +19,9 @@ export { ComputeRunner } from './access/compute-runner.js';
 export type { ByteRange, ListedObject, ListPage, ObjectStat } from './access/endpoint.js';
 export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
-export type { AccessOptions, OperationOptions } from './access/options.js';
-export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
+export type { AccessOptions, OperationOptions, PartOptions, RangeOptions } from './access/options.js';
+export type { RetryOptions } from './access/retry.js';
+export type { FileDownloadOptions, Progress, SavedFile, TransferOptions } from './access/transfer.js';
 export {
   type CartCallOptions,
   CartClient,

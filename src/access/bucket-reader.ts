@@ -6,12 +6,26 @@
 import { isParkitError } from '../par/errors.js';
 import type { Par } from '../par/par.js';
 import type { BucketTarget } from '../par/target.js';
+import { mapLimit } from './bulk.js';
 import { decodeJson, decodeText } from './bytes.js';
-import type { BucketEndpoint, ListPage, ObjectEndpoint, ObjectStat } from './endpoint.js';
+import type { BucketEndpoint, ListedObject, ListPage, ObjectEndpoint, ObjectStat } from './endpoint.js';
 import { guard } from './guard.js';
 import { checkInScope, checkKey, narrowPrefix } from './keys.js';
-import type { AccessOptions, OperationOptions } from './options.js';
-import { readAll, readToFile, type SavedFile, type TransferOptions } from './transfer.js';
+import {
+  type AccessOptions,
+  type OperationOptions,
+  type TransferSettings,
+  transferSettings,
+} from './options.js';
+import {
+  type FileDownloadOptions,
+  type Progress,
+  readAll,
+  readStream,
+  readToFile,
+  type SavedFile,
+  type TransferOptions,
+} from './transfer.js';
 
 /** Options for listing. */
 export interface ListOptions extends OperationOptions {
@@ -30,6 +44,11 @@ export interface ListPageOptions extends ListOptions {
 export interface BulkOptions extends ListOptions {
   /** How many objects to fetch at once (default 8). */
   readonly concurrency?: number;
+  /**
+   * Called as objects arrive: bytes so far, and the total of the listed sizes (undefined when
+   * the listing does not give every size).
+   */
+  readonly onProgress?: (progress: Progress) => void;
 }
 
 /** Result of {@link BucketReader.getAllStrings}. */
@@ -57,12 +76,15 @@ export class BucketReader {
   protected readonly endpoint: BucketEndpoint;
   /** @internal */
   protected readonly options: AccessOptions;
+  /** @internal */
+  protected readonly settings: TransferSettings;
 
   /** @internal Use `par.read(identity)`. */
   constructor(par: Par<BucketTarget>, endpoint: BucketEndpoint, options: AccessOptions = {}) {
     this.par = par;
     this.endpoint = endpoint;
     this.options = options;
+    this.settings = transferSettings(options);
   }
 
   /** @internal The endpoint of one key, after the permission, expiry and scope checks. */
@@ -91,7 +113,7 @@ export class BucketReader {
    * @throws NotFoundError, PermissionError (also for keys outside the prefix), ExpiredError
    */
   async getObject(key: string, options: TransferOptions = {}): Promise<Uint8Array> {
-    return readAll(this.objectFor(key, 'read'), options);
+    return readAll(this.objectFor(key, 'read'), this.settings, options);
   }
 
   /**
@@ -117,13 +139,14 @@ export class BucketReader {
   }
 
   /**
-   * One object as a web stream.
+   * One object as a web stream, resumed after a broken connection (see
+   * {@link ObjectReader.getObjectStream}).
    *
    * @param key - full key
-   * @param options - cancellation
+   * @param options - cancellation and progress
    */
-  async getObjectStream(key: string, options: OperationOptions = {}): Promise<ReadableStream<Uint8Array>> {
-    return (await this.objectFor(key, 'read').read(options)).body;
+  async getObjectStream(key: string, options: TransferOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    return readStream(this.objectFor(key, 'read'), this.settings, options);
   }
 
   /**
@@ -133,8 +156,8 @@ export class BucketReader {
    * @param path - destination
    * @param options - cancellation and progress
    */
-  async getObjectAsFile(key: string, path: string, options: TransferOptions = {}): Promise<SavedFile> {
-    return readToFile(this.objectFor(key, 'read'), path, options);
+  async getObjectAsFile(key: string, path: string, options: FileDownloadOptions = {}): Promise<SavedFile> {
+    return readToFile(this.objectFor(key, 'read'), this.settings, path, options);
   }
 
   /**
@@ -164,41 +187,57 @@ export class BucketReader {
    * @param options - prefix and cancellation
    */
   async getAllObjectNames(options: ListOptions = {}): Promise<string[]> {
-    const names: string[] = [];
+    return (await this.#listAll(options)).map((object) => object.key);
+  }
+
+  async #listAll(options: ListOptions): Promise<ListedObject[]> {
+    const objects: ListedObject[] = [];
     let continuation: string | undefined;
     do {
       const page = await this.listObjects({
-        ...options,
+        ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(continuation === undefined ? {} : { continuation }),
       });
-      for (const object of page.objects) names.push(object.key);
+      objects.push(...page.objects);
       continuation = page.continuation;
     } while (continuation !== undefined);
-    return names;
+    return objects;
   }
 
   /**
-   * Every object's bytes, fetched `concurrency` at a time.
+   * Every object's bytes, fetched `concurrency` at a time (each resumed and verified like
+   * {@link BucketReader.getObject}). Fails fast: the first object that cannot be read stops the
+   * others and its error (NotFoundError, TransferError, …, naming the object's redacted URL where
+   * there is one) is thrown; nothing partial is returned.
    *
-   * @param options - prefix, concurrency (default 8) and cancellation
+   * @param options - prefix, concurrency (default 8), cancellation and progress
    * @returns bytes by key, in key order
+   * @throws RangeError for a bad concurrency; the first object's error
    */
   async getAllObjects(options: BulkOptions = {}): Promise<Map<string, Uint8Array>> {
     const concurrency = options.concurrency ?? 8;
-    if (!Number.isInteger(concurrency) || concurrency < 1)
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1)
       throw new RangeError('concurrency must be a positive integer');
-    const names = await this.getAllObjectNames(options);
-    const results = new Array<Uint8Array>(names.length);
-    let next = 0;
-    const signal = options.signal;
-    const worker = async () => {
-      while (next < names.length) {
-        const index = next++;
-        results[index] = await this.getObject(names[index] as string, signal === undefined ? {} : { signal });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, names.length) }, worker));
-    return new Map(names.map((name, index) => [name, results[index] as Uint8Array]));
+    const listed = await this.#listAll(options);
+    const sizes = listed.map((object) => object.size);
+    const total = sizes.every((size) => size !== undefined)
+      ? sizes.reduce<number>((sum, size) => sum + (size as number), 0)
+      : undefined;
+    let loaded = 0;
+    const report = options.onProgress;
+    const bytes = await mapLimit(
+      listed,
+      concurrency,
+      async (object, signal) => {
+        const got = await readAll(this.objectFor(object.key, 'read'), this.settings, { signal });
+        loaded += got.length;
+        report?.({ loaded, total });
+        return got;
+      },
+      options.signal,
+    );
+    return new Map(listed.map((object, index) => [object.key, bytes[index] as Uint8Array]));
   }
 
   /**

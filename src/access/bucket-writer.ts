@@ -10,8 +10,13 @@ import type { BucketEndpoint, ObjectEndpoint, ObjectStat } from './endpoint.js';
 import { guard } from './guard.js';
 import { checkInScope, checkKey } from './keys.js';
 import type { ObjectData, WriteOptions } from './object-writer.js';
-import type { AccessOptions, OperationOptions } from './options.js';
-import { writeFromFile } from './transfer.js';
+import {
+  type AccessOptions,
+  type OperationOptions,
+  type TransferSettings,
+  transferSettings,
+} from './options.js';
+import { writeData, writeFromFile } from './transfer.js';
 
 const encoder = new TextEncoder();
 
@@ -30,12 +35,14 @@ export class BucketWriter {
   readonly par: Par<BucketTarget>;
   readonly #endpoint: BucketEndpoint;
   readonly #options: AccessOptions;
+  readonly #settings: TransferSettings;
 
   /** @internal Use `par.write(identity)`. */
   constructor(par: Par<BucketTarget>, endpoint: BucketEndpoint, options: AccessOptions = {}) {
     this.par = par;
     this.#endpoint = endpoint;
     this.#options = options;
+    this.#settings = transferSettings(options);
   }
 
   #objectFor(key: string, permission: 'write' | 'delete'): ObjectEndpoint {
@@ -46,11 +53,12 @@ export class BucketWriter {
   }
 
   /**
-   * Store bytes (or a stream) at `key`.
+   * Store bytes (or a stream) at `key`: in parts where the store takes them and the data is
+   * large, otherwise in one request (bytes are retried after a failure, a stream is not).
    *
    * @param key - full key
    * @param data - bytes or a stream
-   * @param options - content type, cancellation
+   * @param options - content type, cancellation, progress
    * @throws PermissionError (also for keys outside the prefix), ExpiredError, TransferError
    */
   async setObject(key: string, data: ObjectData, options: WriteOptions = {}): Promise<ObjectStat> {
@@ -58,10 +66,9 @@ export class BucketWriter {
     if (!(data instanceof Uint8Array) && !(data instanceof ReadableStream)) {
       throw new TypeError('data must be a Uint8Array or a ReadableStream');
     }
-    return endpoint.write(data, {
+    return writeData(endpoint, this.#settings, data, {
+      ...options,
       contentType: options.contentType ?? 'application/octet-stream',
-      ...(data instanceof Uint8Array ? { size: data.length } : {}),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   }
 
@@ -92,14 +99,15 @@ export class BucketWriter {
   }
 
   /**
-   * Upload a local file to `key`, streamed. Node, Deno and Bun only.
+   * Upload a local file to `key`, streamed with bounded memory (in parts where the store takes
+   * them), re-read from the start if a request must be retried. Node, Deno and Bun only.
    *
    * @param key - full key
    * @param path - the file
    * @param options - content type, cancellation and progress
    */
   async setObjectFromFile(key: string, path: string, options: WriteOptions = {}): Promise<ObjectStat> {
-    return writeFromFile(this.#objectFor(key, 'write'), path, options);
+    return writeFromFile(this.#objectFor(key, 'write'), this.#settings, path, options);
   }
 
   /**

@@ -17,6 +17,8 @@ export interface ObjectStat {
   readonly lastModified?: DateTime;
   /** Hex SHA-256 of the content, when the store reports one. */
   readonly sha256?: string;
+  /** Hex MD5 of the content, when the store reports one (e.g. `Content-MD5`). */
+  readonly md5?: string;
 }
 
 /** A byte range, `end` inclusive as in HTTP. */
@@ -30,6 +32,11 @@ export interface ReadRequest {
   readonly signal?: AbortSignal;
   /** Read only these bytes. */
   readonly range?: ByteRange;
+  /**
+   * With `range`: the ETag the bytes must come from (HTTP `If-Range`). A store whose object has
+   * changed then answers with the whole new object, which the reader detects by `start`.
+   */
+  readonly ifRange?: string;
 }
 
 /** A body being read. */
@@ -38,6 +45,11 @@ export interface ReadResult {
   readonly stat: ObjectStat;
   /** The bytes asked for. */
   readonly body: ReadableStream<Uint8Array>;
+  /**
+   * Offset in the object of the body's first byte: 0 when a store ignored `range` (or `ifRange`
+   * did not match) and sent the whole object. Absent means the range asked for was honoured.
+   */
+  readonly start?: number;
 }
 
 /** Options for one write. */

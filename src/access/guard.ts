@@ -13,6 +13,29 @@ import type { Permission } from '../par/permissions.js';
 import type { AccessOptions } from './options.js';
 
 /**
+ * Throw unless the Par still has more than the safety buffer of validity left. Called before
+ * every request, including each retry and each resumed range, so a Par that runs out in the
+ * middle of a transfer gives ExpiredError rather than whatever the store answers.
+ *
+ * @param par - the Par
+ * @param options - clock and buffer overrides
+ * @param buffer - seconds of validity that must remain (default: the options' buffer, else 30)
+ * @throws ExpiredError
+ */
+export function checkUsable(par: Par, options: AccessOptions, buffer?: number): void {
+  const seconds = buffer ?? options.buffer ?? DEFAULT_BUFFER_SECONDS;
+  const expired =
+    options.now === undefined
+      ? par.isExpired({ buffer: seconds })
+      : !isUsable(par.expires, readClock(options.now), seconds);
+  if (expired) {
+    throw new ExpiredError(`the Par expired or has less than ${seconds} s of validity left`, {
+      context: { fingerprint: par.fingerprint(), expires: isoUtc(par.expires) },
+    });
+  }
+}
+
+/**
  * Throw unless the Par is usable for `permission` right now.
  *
  * @param par - the Par
@@ -21,16 +44,7 @@ import type { AccessOptions } from './options.js';
  * @throws ExpiredError or PermissionError
  */
 export function guard(par: Par, permission: Permission, options: AccessOptions): void {
-  const buffer = options.buffer ?? DEFAULT_BUFFER_SECONDS;
-  const expired =
-    options.now === undefined
-      ? par.isExpired({ buffer })
-      : !isUsable(par.expires, readClock(options.now), buffer);
-  if (expired) {
-    throw new ExpiredError(`the Par expired or has less than ${buffer} s of validity left`, {
-      context: { fingerprint: par.fingerprint(), expires: isoUtc(par.expires) },
-    });
-  }
+  checkUsable(par, options);
   if (!par.allows(permission)) {
     throw new PermissionError(
       `this Par does not grant ${permission} (it grants ${par.permissions.join(', ')})`,

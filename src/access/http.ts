@@ -1,6 +1,7 @@
 /**
- * Small HTTP helpers shared by the dialects: turning responses into typed errors (with the URL
- * redacted) and response headers into an {@link ObjectStat}.
+ * The one HTTP path every dialect sends through ({@link send}: expiry checks, retries, timeouts,
+ * the platform client), and the helpers around it: responses as typed errors (URL redacted),
+ * response headers as an {@link ObjectStat}.
  *
  * @internal
  * @module
@@ -9,14 +10,21 @@ import { DateTime } from 'luxon';
 import {
   ConflictError,
   ExpiredError,
+  isParkitError,
   NotFoundError,
   type ParkitError,
   PermissionError,
   TransferError,
 } from '../par/errors.js';
 import { redactUrl } from '../par/redact.js';
+import { RequestTimeoutError } from '../platform/http-client.js';
+import { sendOnce } from './attempt.js';
+import { checksumsFromHeaders } from './checksum.js';
 import type { DialectContext } from './dialects/dialect.js';
 import type { ObjectStat } from './endpoint.js';
+import { checkUsable } from './guard.js';
+import { transferSettings } from './options.js';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
 
 /** What a request was, for error messages (never the URL itself). */
 export interface RequestFacts {
@@ -80,6 +88,28 @@ export async function errorForResponse(response: Response, facts: RequestFacts):
 }
 
 /**
+ * Give `stat` a `lastModified` parsed from an HTTP date only when first read: parsing dates is
+ * the costliest part of reading an answer's headers, and most callers never look.
+ *
+ * @param stat - the stat being built
+ * @param http - an HTTP date (RFC 9110 §5.6.7)
+ * @internal
+ */
+export function lazyTime(stat: { lastModified?: DateTime }, http: string): void {
+  const time = Date.parse(http);
+  if (Number.isNaN(time)) return;
+  let parsed: DateTime | undefined;
+  Object.defineProperty(stat, 'lastModified', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      parsed ??= DateTime.fromMillis(time, { zone: 'utc' });
+      return parsed;
+    },
+  });
+}
+
+/**
  * Read an {@link ObjectStat} from response headers. For a 206 the size is the total from
  * `Content-Range`.
  *
@@ -97,12 +127,10 @@ export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
   const type = headers.get('content-type');
   if (type !== null) stat.contentType = type;
   const modified = headers.get('last-modified');
-  if (modified !== null) {
-    const time = DateTime.fromHTTP(modified, { zone: 'utc' });
-    if (time.isValid) stat.lastModified = time;
-  }
-  const sha = headers.get('x-checksum-sha256') ?? headers.get('x-amz-meta-sha256');
-  if (sha !== null && /^[0-9a-f]{64}$/i.test(sha)) stat.sha256 = sha.toLowerCase();
+  if (modified !== null) lazyTime(stat, modified);
+  const { sha256, md5 } = checksumsFromHeaders(headers, status);
+  if (sha256 !== undefined) stat.sha256 = sha256;
+  if (md5 !== undefined) stat.md5 = md5;
   return stat;
 }
 
@@ -129,34 +157,153 @@ function stripSecrets(error: unknown): Error {
   return new Error(typeof code === 'string' ? code : 'fetch failed');
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const reopeners = new WeakMap<ReadableStream<Uint8Array>, () => ReadableStream<Uint8Array>>();
+
 /**
- * Send one request for a dialect: the context's fetch, network failures as TransferError (URL
- * redacted), and any status other than 2xx (or one listed in `accept`) as the typed error of
- * {@link errorForResponse}. Every HTTP dialect sends through here, so retries, timeouts and
- * bounded-memory streamed uploads are added in one place.
+ * Mark a stream body as one that can be read again from the start, so `send()` may retry a
+ * request carrying it (a stream is otherwise sent once). Dialects need do nothing: they pass
+ * the stream to `send()` as they got it.
  *
- * @param context - the dialect context (fetch)
+ * @param stream - the body
+ * @param reopen - gives a fresh stream of the same bytes
+ * @returns `stream`
+ */
+export function replayable(
+  stream: ReadableStream<Uint8Array>,
+  reopen: () => ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  reopeners.set(stream, reopen);
+  return stream;
+}
+
+/** How `send()` treats one request. */
+export interface SendOptions {
+  /** Statuses besides 2xx that are answers, not failures (e.g. 304). */
+  readonly accept?: readonly number[];
+  /**
+   * Whether the request may be sent again after a failure. Default: yes for GET, HEAD, PUT,
+   * DELETE and OPTIONS, no for POST and PATCH.
+   */
+  readonly idempotent?: boolean;
+  /** A fresh copy of a stream body, for another attempt (see also {@link replayable}). */
+  readonly reopen?: () => ReadableStream<Uint8Array>;
+}
+
+function timeoutError(error: RequestTimeoutError, facts: RequestFacts): TransferError {
+  return new TransferError(`no progress for ${error.timeout} ms (${facts.method} ${redactUrl(facts.url)})`, {
+    url: redactUrl(facts.url),
+    ...(facts.attempts === undefined ? {} : { attempts: facts.attempts }),
+  });
+}
+
+/**
+ * The typed error for a request that failed without an answer (network error, timeout).
+ *
+ * @param error - what the transport threw
+ * @param facts - the request
+ * @internal
+ */
+export function transportError(error: unknown, facts: RequestFacts): unknown {
+  if (error instanceof RequestTimeoutError) return timeoutError(error, facts);
+  return networkError(error, facts);
+}
+
+async function refusal(
+  context: DialectContext,
+  response: Response,
+  facts: RequestFacts,
+): Promise<ParkitError> {
+  const error = await errorForResponse(response, facts);
+  // A store that refuses a link because it ran out while the transfer was under way.
+  if ((response.status === 401 || response.status === 403) && !(error instanceof ExpiredError)) {
+    try {
+      checkUsable(context.par, context.options ?? {}, 0);
+    } catch (expired) {
+      return expired as ExpiredError;
+    }
+  }
+  return error;
+}
+
+/**
+ * Send one request for a dialect. Every HTTP dialect sends through here, which gives each of
+ * them, in one place:
+ *
+ * - the Par's expiry check (with its safety buffer) before every attempt, so a Par that runs out
+ *   mid-transfer fails with ExpiredError; a 401/403 from a store once the Par has expired is
+ *   ExpiredError too;
+ * - retries of network errors, timeouts, 408, 429 and 5xx (exponential backoff with full jitter,
+ *   `Retry-After` honoured up to `retry.maxRetryAfter`), for requests safe to repeat (GET, HEAD,
+ *   PUT, DELETE, OPTIONS, or `idempotent`) whose body can be sent again (bytes, or a stream
+ *   marked {@link replayable} or given `reopen`); never for denied, expired or not-found answers;
+ * - a timeout on progress (`timeout`, default 30 s without a byte moving);
+ * - on Node with the default transport, `node:http` (uploads streamed with bounded memory,
+ *   keep-alive connections); elsewhere, or with a caller's `fetch`, that fetch;
+ * - typed errors with the URL redacted, and the attempt count on TransferError.
+ *
+ * @param context - the dialect context (fetch, Par, options)
  * @param url - where (a secret; never put in a message unredacted)
  * @param init - method, headers, body, signal
- * @param accept - statuses besides 2xx that are answers, not failures (e.g. 304)
+ * @param options - statuses that are answers (the array form is the original signature), retry
+ *   and replay options
  * @returns the response, body unread
- * @throws TransferError, PermissionError, NotFoundError, ConflictError, ExpiredError
+ * @throws TransferError, PermissionError, NotFoundError, ConflictError, ExpiredError; the
+ *   signal's reason when aborted
  */
 export async function send(
   context: DialectContext,
   url: string,
   init: RequestInit,
-  accept: readonly number[] = [],
+  options: readonly number[] | SendOptions = [],
 ): Promise<Response> {
-  const method = init.method ?? 'GET';
-  let response: Response;
-  try {
-    response = await context.fetch(url, { redirect: 'follow', ...init });
-  } catch (error) {
-    throw networkError(error, { method, url });
+  const {
+    accept = [],
+    idempotent,
+    reopen,
+  } = (Array.isArray(options) ? { accept: options } : options) as SendOptions;
+  const access = context.options ?? {};
+  const settings = transferSettings(access);
+  const policy = settings.retry;
+  const method = (init.method ?? 'GET').toUpperCase();
+  const signal = init.signal ?? undefined;
+  const headers = new Headers(init.headers);
+  let body = init.body ?? null;
+  const again = body instanceof ReadableStream ? (reopen ?? reopeners.get(body)) : undefined;
+  const repeatable =
+    (idempotent ?? IDEMPOTENT.has(method)) && (!(body instanceof ReadableStream) || again !== undefined);
+  const attempts = repeatable ? policy.attempts : 1;
+  for (let attempt = 1; ; attempt++) {
+    signal?.throwIfAborted();
+    checkUsable(context.par, access);
+    if (attempt > 1 && again !== undefined) body = again();
+    const facts = { method, url, attempts: attempt };
+    let response: Response | undefined;
+    let failure: unknown;
+    try {
+      response = await sendOnce(context, url, { ...init, method, headers, body }, settings.timeout);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (isParkitError(error)) throw error;
+      failure = transportError(error, facts);
+      if (!isParkitError(failure)) throw failure;
+    }
+    let retryAfter: number | undefined;
+    if (response !== undefined) {
+      if (response.ok || accept.includes(response.status)) return response;
+      retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+      const hopeless =
+        !isRetryableStatus(response.status) ||
+        attempt >= attempts ||
+        (retryAfter !== undefined && retryAfter > policy.maxRetryAfter);
+      if (hopeless) throw await refusal(context, response, facts);
+      await response.body?.cancel().catch(() => undefined);
+    } else if (attempt >= attempts) {
+      throw failure;
+    }
+    const delay = backoffDelay(attempt, policy, retryAfter);
+    // Waiting past the Par's validity would only end in ExpiredError: say so now.
+    checkUsable(context.par, access, settings.buffer + delay / 1000);
+    await policy.sleep(delay, signal);
   }
-  if (!response.ok && !accept.includes(response.status)) {
-    throw await errorForResponse(response, { method, url });
-  }
-  return response;
 }

@@ -8,8 +8,20 @@ import type { ObjectTarget } from '../par/target.js';
 import { decodeJson, decodeText } from './bytes.js';
 import type { ByteRange, ObjectEndpoint, ObjectStat } from './endpoint.js';
 import { guard } from './guard.js';
-import type { AccessOptions, OperationOptions } from './options.js';
-import { readAll, readToFile, type SavedFile, type TransferOptions } from './transfer.js';
+import {
+  type AccessOptions,
+  type OperationOptions,
+  type TransferSettings,
+  transferSettings,
+} from './options.js';
+import {
+  type FileDownloadOptions,
+  readAll,
+  readStream,
+  readToFile,
+  type SavedFile,
+  type TransferOptions,
+} from './transfer.js';
 
 /**
  * Reads the object behind an object Par. Get one from `par.read(identity)`.
@@ -30,12 +42,15 @@ export class ObjectReader {
   protected readonly endpoint: ObjectEndpoint;
   /** @internal */
   protected readonly options: AccessOptions;
+  /** @internal */
+  protected readonly settings: TransferSettings;
 
   /** @internal Use `par.read(identity)`. */
   constructor(par: Par<ObjectTarget>, endpoint: ObjectEndpoint, options: AccessOptions = {}) {
     this.par = par;
     this.endpoint = endpoint;
     this.options = options;
+    this.settings = transferSettings(options);
   }
 
   /**
@@ -50,14 +65,14 @@ export class ObjectReader {
   }
 
   /**
-   * The object's bytes.
+   * The object's bytes (resumed after a broken connection, checked for length and checksum).
    *
    * @param options - cancellation and progress
    * @throws NotFoundError, PermissionError, ExpiredError, TransferError
    */
   async getObject(options: TransferOptions = {}): Promise<Uint8Array> {
     guard(this.par, 'read', this.options);
-    return readAll(this.endpoint, options);
+    return readAll(this.endpoint, this.settings, options);
   }
 
   /**
@@ -81,27 +96,33 @@ export class ObjectReader {
   }
 
   /**
-   * The object as a web stream (or a byte range of it).
+   * The object (or a byte range of it) as a web stream. The stream resumes by itself after a
+   * broken connection; if the object changes meanwhile, or does not match the store's checksum,
+   * it errors (ConflictError, TransferError) instead of closing.
    *
-   * @param options - cancellation and an optional byte range
+   * @param options - cancellation, progress and an optional byte range
+   * @throws NotFoundError, PermissionError, ExpiredError, TransferError for the first request
    */
   async getObjectStream(
-    options: OperationOptions & { readonly range?: ByteRange } = {},
+    options: TransferOptions & { readonly range?: ByteRange } = {},
   ): Promise<ReadableStream<Uint8Array>> {
     guard(this.par, 'read', this.options);
-    return (await this.endpoint.read(options)).body;
+    return readStream(this.endpoint, this.settings, options);
   }
 
   /**
-   * Download the object to a local file. The file appears only once complete and verified; on
-   * failure nothing is left at `path`. Node, Deno and Bun only.
+   * Download the object to a local file. The file appears only once complete and verified
+   * (length, and checksum where the store gives one); on failure nothing is left at `path` and a
+   * previous file there is untouched. Broken connections are resumed; large objects are fetched
+   * in parallel ranges (see `AccessOptions.ranges`). Node, Deno and Bun only.
    *
    * @param path - destination path
-   * @param options - cancellation and progress
-   * @throws NotSupportedError in a browser
+   * @param options - cancellation, progress, durability
+   * @throws NotSupportedError in a browser; NotFoundError, PermissionError, ExpiredError,
+   *   ConflictError (the object changed mid-download), TransferError
    */
-  async getObjectAsFile(path: string, options: TransferOptions = {}): Promise<SavedFile> {
+  async getObjectAsFile(path: string, options: FileDownloadOptions = {}): Promise<SavedFile> {
     guard(this.par, 'read', this.options);
-    return readToFile(this.endpoint, path, options);
+    return readToFile(this.endpoint, this.settings, path, options);
   }
 }

@@ -8,7 +8,7 @@ import type { ObjectStat } from './endpoint.js';
 import { guard } from './guard.js';
 import { ObjectReader } from './object-reader.js';
 import type { OperationOptions } from './options.js';
-import { type TransferOptions, writeFromFile } from './transfer.js';
+import { type TransferOptions, writeData, writeFromFile } from './transfer.js';
 
 /** Options for a write. */
 export interface WriteOptions extends TransferOptions {
@@ -33,7 +33,9 @@ const encoder = new TextEncoder();
  */
 export class ObjectWriter extends ObjectReader {
   /**
-   * Replace the object's content.
+   * Replace the object's content. Large data goes in parts where the store takes them (see
+   * `AccessOptions.parts`); a stream is sent as it is read, so it is not retried after a failure
+   * (bytes and files are).
    *
    * @param data - bytes or a stream
    * @param options - content type, cancellation and progress
@@ -45,10 +47,9 @@ export class ObjectWriter extends ObjectReader {
     if (!(data instanceof Uint8Array) && !(data instanceof ReadableStream)) {
       throw new TypeError('data must be a Uint8Array or a ReadableStream');
     }
-    return this.endpoint.write(data, {
+    return writeData(this.endpoint, this.settings, data, {
+      ...options,
       contentType: options.contentType ?? 'application/octet-stream',
-      ...(data instanceof Uint8Array ? { size: data.length } : {}),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
   }
 
@@ -74,7 +75,8 @@ export class ObjectWriter extends ObjectReader {
   }
 
   /**
-   * Upload a local file, streamed. Node, Deno and Bun only.
+   * Upload a local file, streamed with bounded memory (in parts where the store takes them),
+   * re-read from the start if a request must be retried. Node, Deno and Bun only.
    *
    * @param path - the file
    * @param options - content type, cancellation and progress
@@ -82,7 +84,7 @@ export class ObjectWriter extends ObjectReader {
    */
   async setObjectFromFile(path: string, options: WriteOptions = {}): Promise<ObjectStat> {
     guard(this.par, 'write', this.options);
-    return writeFromFile(this.endpoint, path, options);
+    return writeFromFile(this.endpoint, this.settings, path, options);
   }
 
   /**

@@ -8,6 +8,7 @@
 import { NotSupportedError } from '../par/errors.js';
 import type { Par } from '../par/par.js';
 import type { BucketTarget } from '../par/target.js';
+import { platformFetch } from '../platform/http-client.js';
 import { BucketReader } from './bucket-reader.js';
 import { BucketWriter } from './bucket-writer.js';
 import type { ComputeRunner } from './compute-runner.js';
@@ -15,12 +16,13 @@ import type { Dialect, DialectContext } from './dialects/dialect.js';
 import { dialectFor } from './dialects/index.js';
 import { ObjectReader } from './object-reader.js';
 import { ObjectWriter } from './object-writer.js';
-import type { AccessOptions } from './options.js';
+import { type AccessOptions, transferSettings } from './options.js';
 
 function resolve(par: Par, options: AccessOptions): { dialect: Dialect; context: DialectContext } {
   const dialect = dialectFor(par.driver);
   if (dialect === undefined) throw new NotSupportedError(`this release cannot use ${par.driver} Pars yet`);
-  return { dialect, context: { par, fetch: options.fetch ?? globalThis.fetch.bind(globalThis) } };
+  transferSettings(options); // checks the options once, before any request
+  return { dialect, context: { par, fetch: options.fetch ?? platformFetch, options } };
 }
 
 function objectEndpoint(par: Par, secret: string, options: AccessOptions) {

@@ -15,6 +15,21 @@ export interface LocalFileStat {
   readonly modified: number;
 }
 
+/**
+ * A file being written beside its destination, invisible under the destination's name until
+ * {@link TemporaryFile.commit}. Whatever happens, {@link TemporaryFile.discard} leaves no trace.
+ */
+export interface TemporaryFile {
+  /** Write bytes at `position`, or after the last byte written in order when it is omitted. */
+  write(bytes: Uint8Array, position?: number): Promise<void>;
+  /** Throw away everything written so far, to start over. */
+  truncate(): Promise<void>;
+  /** Close (flushed to disk first when `durable`) and rename into place. */
+  commit(options?: { readonly durable?: boolean }): Promise<void>;
+  /** Close and remove the temporary file; does nothing after a commit. */
+  discard(): Promise<void>;
+}
+
 /** The file operations parkit needs. Paths are native paths. */
 export interface LocalFiles {
   /** Stat a regular file; undefined when it does not exist (or is not a regular file). */
@@ -40,6 +55,11 @@ export interface LocalFiles {
       readonly onProgress?: (written: number) => void;
     },
   ): Promise<number>;
+  /**
+   * Start writing a file that appears at `path` only when committed (a temporary file in the
+   * same directory, renamed); missing directories are created.
+   */
+  createTemporary(path: string): Promise<TemporaryFile>;
   /** Delete a file; false when there was none. */
   remove(path: string): Promise<boolean>;
   /** Every regular file under `root`, as `/`-separated paths relative to it, in sorted order. */

@@ -4,12 +4,10 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, mkdir, open, opendir, rename, stat, unlink } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open, opendir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { LocalFiles } from './files.js';
+import type { LocalFiles, TemporaryFile } from './files.js';
 
 async function* walk(root: string, relative: string): AsyncGenerator<string> {
   let directory: Awaited<ReturnType<typeof opendir>>;
@@ -31,6 +29,82 @@ async function* walk(root: string, relative: string): AsyncGenerator<string> {
   }
 }
 
+const CHUNK = 1024 * 1024;
+
+// A file (or a range of it, `end` inclusive) read in 1 MiB chunks: few chunks, little overhead.
+function fileStream(path: string, start: number, end: number | undefined): ReadableStream<Uint8Array> {
+  let handle: FileHandle | undefined;
+  let position = start;
+  const close = async () => {
+    const open = handle;
+    handle = undefined;
+    await open?.close();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async start() {
+        handle = await open(path, 'r');
+      },
+      async pull(controller) {
+        const wanted = end === undefined ? CHUNK : Math.min(CHUNK, end + 1 - position);
+        if (wanted <= 0 || handle === undefined) {
+          await close();
+          return controller.close();
+        }
+        const buffer = new Uint8Array(wanted);
+        const { bytesRead } = await handle.read(buffer, 0, wanted, position);
+        if (bytesRead === 0) {
+          await close();
+          return controller.close();
+        }
+        position += bytesRead;
+        controller.enqueue(bytesRead === wanted ? buffer : buffer.subarray(0, bytesRead));
+      },
+      cancel: close,
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+async function createTemporary(path: string): Promise<TemporaryFile> {
+  const target = resolve(path);
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = join(
+    dirname(target),
+    `.parkit-tmp-${basename(target)}-${randomBytes(6).toString('hex')}`,
+  );
+  const handle = await open(temporary, 'wx', 0o644);
+  let offset = 0;
+  let state: 'open' | 'committed' | 'discarded' = 'open';
+  return {
+    async write(bytes, position) {
+      const at = position ?? offset;
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, at + done);
+        done += bytesWritten;
+      }
+      if (position === undefined) offset += bytes.length;
+    },
+    async truncate() {
+      await handle.truncate(0);
+      offset = 0;
+    },
+    async commit(options = {}) {
+      if (options.durable) await handle.sync();
+      await handle.close();
+      await rename(temporary, target);
+      state = 'committed';
+    },
+    async discard() {
+      if (state !== 'open') return;
+      state = 'discarded';
+      await handle.close().catch(() => undefined);
+      await unlink(temporary).catch(() => undefined);
+    },
+  };
+}
+
 /** Local files through `node:fs`. */
 export const nodeFiles: LocalFiles = {
   async stat(path) {
@@ -44,24 +118,20 @@ export const nodeFiles: LocalFiles = {
   },
 
   readStream(path, range) {
-    const stream = createReadStream(path, range === undefined ? {} : { start: range.start, end: range.end });
-    return Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+    return fileStream(path, range?.start ?? 0, range?.end);
+  },
+
+  createTemporary(path) {
+    return createTemporary(path);
   },
 
   async writeAtomic(path, source, options = {}) {
-    const target = resolve(path);
-    await mkdir(dirname(target), { recursive: true });
-    const temporary = join(
-      dirname(target),
-      `.parkit-tmp-${basename(target)}-${randomBytes(6).toString('hex')}`,
-    );
-    const handle = await open(temporary, 'wx', 0o644);
+    const file = await createTemporary(path);
     let written = 0;
-    let done = false;
     try {
       if (source instanceof Uint8Array) {
         options.signal?.throwIfAborted();
-        await handle.write(source);
+        await file.write(source);
         written = source.length;
         options.onProgress?.(written);
       } else {
@@ -69,9 +139,9 @@ export const nodeFiles: LocalFiles = {
         try {
           for (;;) {
             options.signal?.throwIfAborted();
-            const { value, done: end } = await reader.read();
-            if (end) break;
-            await handle.write(value);
+            const { value, done } = await reader.read();
+            if (done) break;
+            await file.write(value);
             written += value.length;
             options.onProgress?.(written);
           }
@@ -79,18 +149,12 @@ export const nodeFiles: LocalFiles = {
           reader.releaseLock();
         }
       }
-      await handle.sync();
-      await handle.close();
       await options.verify?.(written);
       options.signal?.throwIfAborted();
-      await rename(temporary, target);
-      done = true;
+      await file.commit({ durable: true });
       return written;
     } finally {
-      if (!done) {
-        await handle.close().catch(() => undefined);
-        await unlink(temporary).catch(() => undefined);
-      }
+      await file.discard();
     }
   },
 

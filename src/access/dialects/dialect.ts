@@ -5,13 +5,19 @@
  */
 import type { Par } from '../../par/par.js';
 import type { BucketEndpoint, ObjectEndpoint } from '../endpoint.js';
+import type { AccessOptions } from '../options.js';
 
 /** What a dialect is given besides the secret. */
 export interface DialectContext {
   /** The Par being used (metadata only). */
   readonly par: Par;
-  /** The fetch to use. */
+  /**
+   * The fetch to use. `platformFetch` (the default) lets `send()` use the runtime's own HTTP
+   * client instead (on Node: `node:http`, streamed uploads, keep-alive).
+   */
   readonly fetch: typeof fetch;
+  /** The reader's or writer's options: clock, buffer, retries, timeout, parts, ranges. */
+  readonly options?: AccessOptions;
 }
 
 /** One URL family. Absent members mean "this dialect cannot do that". */

@@ -10,6 +10,7 @@ import { type LocalFileStat, type LocalFiles, localFiles } from '../../platform/
 import type { BucketEndpoint, ListPage, ObjectEndpoint, ObjectStat } from '../endpoint.js';
 import { checkPathSafeKey } from '../keys.js';
 import type { Dialect } from './dialect.js';
+import { pageOf } from './listing.js';
 
 function toStat(info: LocalFileStat): ObjectStat {
   return {
@@ -62,34 +63,20 @@ function fileBucket(files: Promise<LocalFiles>, url: string): BucketEndpoint {
       const fs = await files;
       const directory = await root;
       const prefix = request.prefix ?? '';
-      const keys: string[] = [];
+      const keys = [];
       for await (const key of fs.walk(directory)) {
         request.signal?.throwIfAborted();
-        if (key.startsWith(prefix)) keys.push(key);
+        if (key.startsWith(prefix)) keys.push({ key });
       }
-      keys.sort();
-      // Group into common prefixes (in key order), then take one page after the continuation.
-      const entries: { readonly name: string; readonly grouped: boolean }[] = [];
-      for (const key of keys) {
-        const at = request.delimiter ? key.indexOf(request.delimiter, prefix.length) : -1;
-        const name = at < 0 ? key : key.slice(0, at + (request.delimiter?.length ?? 0));
-        if (entries.at(-1)?.name !== name) entries.push({ name, grouped: at >= 0 });
-      }
-      const after = request.continuation;
-      const remaining = after === undefined ? entries : entries.filter((entry) => entry.name > after);
-      const page = remaining.slice(0, request.pageSize ?? 1000);
+      keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      // Page first, then stat only the page's objects.
+      const page = pageOf(keys, request);
       const objects = [];
-      for (const entry of page) {
-        if (entry.grouped) continue;
-        const info = await fs.stat(fs.join(directory, entry.name));
-        if (info !== undefined) objects.push({ key: entry.name, ...toStat(info) });
+      for (const { key } of page.objects) {
+        const info = await fs.stat(fs.join(directory, key));
+        if (info !== undefined) objects.push({ key, ...toStat(info) });
       }
-      const last = page.at(-1);
-      return {
-        objects,
-        prefixes: page.filter((entry) => entry.grouped).map((entry) => entry.name),
-        ...(remaining.length > page.length && last !== undefined ? { continuation: last.name } : {}),
-      };
+      return { ...page, objects };
     },
   };
 }

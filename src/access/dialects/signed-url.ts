@@ -28,10 +28,9 @@ export function signedUrlObject(url: string, context: DialectContext): ObjectEnd
       const response = await send(context, url, {
         method: 'PUT',
         headers,
-        body,
-        ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+        body: body as BodyInit,
         ...(request.signal === undefined ? {} : { signal: request.signal }),
-      } as RequestInit);
+      });
       await response.body?.cancel();
       const stat = statFromHeaders(response.headers);
       return request.size === undefined ? stat : { ...stat, size: request.size };

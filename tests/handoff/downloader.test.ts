@@ -100,7 +100,7 @@ describe('Downloader with Pars', () => {
     expect(result.files[0]?.size).toBe(10);
     const error = await downloader.download([(await httpPar('bad.bin')).toToken()]).catch((e) => e);
     expect(isParkitError(error, 'PARKIT_TRANSFER_FAILED')).toBe(true);
-    expect(error.message).toMatch(/does not match the store's SHA-256/);
+    expect(error.message).toMatch(/does not match the store's checksum/);
     expect(readdirSync(location)).toEqual(['good.bin']);
     // Verified by hash: a second run transfers nothing.
     const before = store.requests.filter((line) => line === 'GET /o/good.bin').length;

@@ -3,7 +3,8 @@
  * Block (base64 block ids, all of one length), `complete` commits them in part order with Put
  * Block List, and nothing is visible before that. Azure has no call to discard staged blocks:
  * an aborted upload leaves them uncommitted and invisible until the blob's next commit, or for
- * at most seven days. Also streams of unknown length, cut into blocks with bounded memory.
+ * at most seven days. The writers' generic parts driver (`access/upload.ts`) decides when to
+ * use blocks and sends them in parallel with bounded memory.
  *
  * @internal
  * @module
@@ -36,19 +37,6 @@ export const AZURE_PART_LIMITS: PartLimits = Object.freeze({
   maxParts: 50_000,
 });
 
-/** The block size used to cut a stream into blocks. */
-export const STREAM_BLOCK_SIZE = 8 * MiB;
-
-/** How many blocks of a stream are sent at once (memory stays under this × the block size). */
-export const STREAM_CONCURRENCY = 4;
-
-/**
- * Largest body sent as one Put Blob; larger byte arrays go up as blocks. (Azure takes up to
- * 5000 MiB in one Put Blob, but one request that large is slow to retry; the Azure SDKs switch
- * to blocks at 256 MiB too.)
- */
-export const SINGLE_PUT_LIMIT = 256 * MiB;
-
 const encoder = new TextEncoder();
 
 function nonce(): string {
@@ -64,29 +52,33 @@ function blockId(upload: string, partNumber: number): string {
 }
 
 /**
- * Put Blob: one request that creates or replaces the whole blob.
+ * Put Blob: one request that creates or replaces the whole blob. Azure needs the length up
+ * front, so a stream must come with `request.size` (the writers always give it one).
  *
  * @param context - transport
  * @param address - the blob's SAS address
- * @param body - the bytes
- * @param request - content type, cancellation
+ * @param body - the bytes, or a stream of `request.size` bytes
+ * @param request - size, content type, cancellation
  */
 export async function putBlob(
   context: DialectContext,
   address: SasAddress,
-  body: Uint8Array,
+  body: Uint8Array | ReadableStream<Uint8Array>,
   request: WriteRequest,
 ): Promise<ObjectStat> {
-  const headers = new Headers({ 'x-ms-blob-type': 'BlockBlob' });
+  const size = body instanceof Uint8Array ? body.length : request.size;
+  if (size === undefined) throw new TypeError('Put Blob needs the size of a streamed body');
+  const headers = new Headers({ 'x-ms-blob-type': 'BlockBlob', 'content-length': String(size) });
   if (request.contentType !== undefined) headers.set('content-type', request.contentType);
   const response = await azureCall(context, operationUrl(address), {
     method: 'PUT',
     headers,
     body: body as BodyInit,
+    ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     ...withSignal(request.signal),
-  });
+  } as RequestInit);
   await response.body?.cancel();
-  return written(response, body.length, request.contentType);
+  return written(response, size, request.contentType);
 }
 
 function written(response: Response, size: number, contentType: string | undefined): ObjectStat {
@@ -161,143 +153,4 @@ export function blockUploader(context: DialectContext, address: SasAddress): Par
       };
     },
   };
-}
-
-async function readBlock(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  carry: Uint8Array[],
-  size: number,
-): Promise<{ block: Uint8Array; ended: boolean }> {
-  let held = carry.reduce((sum, chunk) => sum + chunk.length, 0);
-  let ended = false;
-  while (held < size) {
-    const { done, value } = await reader.read();
-    if (done) {
-      ended = true;
-      break;
-    }
-    if (!(value instanceof Uint8Array)) throw new TypeError('the stream must yield Uint8Array chunks');
-    carry.push(value);
-    held += value.length;
-  }
-  const block = new Uint8Array(Math.min(held, size));
-  let offset = 0;
-  while (offset < block.length) {
-    const chunk = carry.shift() as Uint8Array;
-    const take = Math.min(chunk.length, block.length - offset);
-    block.set(chunk.subarray(0, take), offset);
-    offset += take;
-    if (take < chunk.length) carry.unshift(chunk.subarray(take));
-  }
-  return { block, ended: ended && carry.length === 0 };
-}
-
-/**
- * Write bytes: one Put Blob up to `limit`, blocks of `blockSize` beyond.
- *
- * @param context - transport
- * @param address - the blob's SAS address
- * @param body - the bytes
- * @param request - content type, cancellation
- * @param limit - largest single Put Blob
- * @param blockSize - bytes per block beyond it
- */
-export function writeBytes(
-  context: DialectContext,
-  address: SasAddress,
-  body: Uint8Array,
-  request: WriteRequest,
-  limit = SINGLE_PUT_LIMIT,
-  blockSize = STREAM_BLOCK_SIZE,
-): Promise<ObjectStat> {
-  if (body.length <= limit) return putBlob(context, address, body, request);
-  let offset = 0;
-  const pieces = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= body.length) return controller.close();
-      controller.enqueue(body.subarray(offset, offset + blockSize));
-      offset += blockSize;
-    },
-  });
-  return writeStream(context, address, pieces, { ...request, size: body.length }, blockSize);
-}
-
-/**
- * Write a stream of any length: one Put Blob when it fits in one block, otherwise blocks of
- * {@link STREAM_BLOCK_SIZE}, {@link STREAM_CONCURRENCY} at a time, committed at the end. When
- * `request.size` is given the stream must deliver exactly that many bytes, or nothing is
- * committed.
- *
- * @param context - transport
- * @param address - the blob's SAS address
- * @param stream - the bytes
- * @param request - size, content type, cancellation
- * @param blockSize - bytes per block
- */
-export async function writeStream(
-  context: DialectContext,
-  address: SasAddress,
-  stream: ReadableStream<Uint8Array>,
-  request: WriteRequest,
-  blockSize = STREAM_BLOCK_SIZE,
-): Promise<ObjectStat> {
-  const reader = stream.getReader();
-  const carry: Uint8Array[] = [];
-  const checkSize = (total: number) => {
-    if (request.size !== undefined && total !== request.size) {
-      throw new TransferError(
-        `the stream gave ${total} bytes, not the ${request.size} announced; nothing was written`,
-      );
-    }
-  };
-  let upload: PartUpload | undefined;
-  try {
-    const first = await readBlock(reader, carry, blockSize);
-    if (first.ended) {
-      checkSize(first.block.length);
-      return await putBlob(context, address, first.block, request);
-    }
-    const started = await blockUploader(context, address).begin(request);
-    upload = started;
-    const parts: UploadedPart[] = [];
-    const inFlight = new Set<Promise<void>>();
-    let failure: { error: unknown } | undefined;
-    let total = 0;
-    let partNumber = 0;
-    type Block = { block: Uint8Array; ended: boolean };
-    let next: Block | undefined = first;
-    while (next !== undefined && failure === undefined) {
-      const block: Uint8Array = next.block;
-      const ended: boolean = next.ended;
-      if (block.length > 0) {
-        partNumber += 1;
-        total += block.length;
-        // Settles, never rejects: the first failure is kept and ends the loop.
-        const sending: Promise<void> = started
-          .uploadPart(partNumber, block, withSignal(request.signal))
-          .then(
-            (part) => {
-              parts.push(part);
-            },
-            (error: unknown) => {
-              failure ??= { error };
-            },
-          )
-          .finally(() => inFlight.delete(sending));
-        inFlight.add(sending);
-        if (inFlight.size >= STREAM_CONCURRENCY) await Promise.race(inFlight);
-      }
-      next = ended ? undefined : await readBlock(reader, carry, blockSize);
-    }
-    await Promise.all(inFlight);
-    if (failure !== undefined) throw failure.error;
-    checkSize(total);
-    return await started.complete(parts, withSignal(request.signal));
-  } catch (error) {
-    await upload?.abort(withSignal(undefined)).catch(() => undefined);
-    await reader.cancel().catch(() => undefined);
-    throw error;
-  } finally {
-    reader.releaseLock();
-  }
 }

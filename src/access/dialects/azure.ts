@@ -1,6 +1,6 @@
 /**
  * The Azure Blob Storage dialect (driver `azure`): a blob SAS reads (GET with `Range`, HEAD),
- * writes (Put Blob, or blocks for large objects and streams) and deletes its one blob; a
+ * writes (Put Blob, or blocks through the parts contract for large objects) and deletes its one blob; a
  * container SAS lists the container (List Blobs) and reaches any blob in it, the SAS token
  * appended to each blob's URL. Requests go through `send()`; Azure's error codes become typed
  * errors. A SAS cannot revoke itself, so `close` explains who can.
@@ -12,7 +12,7 @@ import { blobPath, checkBlobName } from '../../issuers/azure/names.js';
 import { FormatError, NotSupportedError } from '../../par/errors.js';
 import type { BucketEndpoint, ObjectEndpoint } from '../endpoint.js';
 import { statFromHeaders } from '../http.js';
-import { blockUploader, writeBytes, writeStream } from './azure-blocks.js';
+import { blockUploader, putBlob } from './azure-blocks.js';
 import { listBlobs } from './azure-list.js';
 import { azureCall, operationUrl, parseSasUrl, type SasAddress, withSignal } from './azure-request.js';
 import type { Dialect, DialectContext } from './dialect.js';
@@ -40,9 +40,7 @@ export function azureBlob(address: SasAddress, context: DialectContext): ObjectE
       return statFromHeaders(response.headers);
     },
     write(body, request) {
-      return body instanceof Uint8Array
-        ? writeBytes(context, address, body, request)
-        : writeStream(context, address, body, request);
+      return putBlob(context, address, body, request);
     },
     async remove(request) {
       const response = await azureCall(context, url, { method: 'DELETE', ...withSignal(request.signal) });

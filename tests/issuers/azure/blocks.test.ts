@@ -1,17 +1,12 @@
 /**
  * Block uploads against Azurite: the parts contract (Put Block in parallel and out of order,
- * Put Block List on complete, nothing visible before, abort commits nothing) and streams of
- * any length cut into blocks.
+ * Put Block List on complete, nothing visible before, abort commits nothing), and the writers'
+ * generic parts driver using it for large bytes and streams.
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { azureDialect } from '../../../src/access/dialects/azure.js';
-import {
-  AZURE_PART_LIMITS,
-  STREAM_BLOCK_SIZE,
-  writeBytes,
-} from '../../../src/access/dialects/azure-blocks.js';
-import { parseSasUrl } from '../../../src/access/dialects/azure-request.js';
+import { AZURE_PART_LIMITS } from '../../../src/access/dialects/azure-blocks.js';
 import type { ObjectEndpoint, PartUploader } from '../../../src/access/endpoint.js';
 import type { ObjectTarget, ObjectWriter, Par } from '../../../src/index.js';
 import { blockCount, readWithKey } from '../../servers/azurite.js';
@@ -23,6 +18,8 @@ beforeAll(async () => {
 });
 
 const MiB = 1024 * 1024;
+/** Parts small enough to test quickly: 1 MiB blocks from 1 MiB up. */
+const SMALL_PARTS = { parts: { threshold: MiB, size: MiB } } as const;
 
 function pattern(length: number, seed: number): Uint8Array {
   return Uint8Array.from({ length }, (_, index) => (index * 31 + seed) % 256);
@@ -141,11 +138,11 @@ describe('azure block uploads on Azurite', () => {
     expect((await endpoint.stat({})).size).toBe(5007);
   });
 
-  it('cuts a long stream into blocks and commits once', async () => {
-    const size = 2 * STREAM_BLOCK_SIZE + 12_345;
+  it('the writer cuts a long stream into blocks and commits once', async () => {
+    const size = 2 * MiB + 12_345;
     const bytes = pattern(size, 5);
     const par = await blobPar('streamed/long.bin');
-    const writer: ObjectWriter = await par.write(setup.identity);
+    const writer: ObjectWriter = await par.write(setup.identity, SMALL_PARTS);
     const stat = await writer.setObject(chunked(bytes, 256 * 1024));
     expect(stat.size).toBe(size);
     const stored = await readWithKey(azurite(), setup.container, 'streamed/long.bin');
@@ -154,36 +151,29 @@ describe('azure block uploads on Azurite', () => {
     expect(await blockCount(azurite(), setup.container, 'streamed/long.bin', 'committed')).toBe(3);
   });
 
-  it('sends byte arrays above the single-request limit as blocks', async () => {
+  it('the writer sends byte arrays from the threshold up as blocks, smaller ones as one Put Blob', async () => {
     const par = await blobPar('large bytes.bin');
-    const context = { par, fetch: globalThis.fetch.bind(globalThis) };
-    const address = parseSasUrl(await par.url(setup.identity));
+    const writer: ObjectWriter = await par.write(setup.identity, SMALL_PARTS);
     const bytes = pattern(2 * MiB + 512 * 1024, 7);
-    const stat = await writeBytes(context, address, bytes, { contentType: 'application/x-big' }, MiB, MiB);
+    const stat = await writer.setObject(bytes, { contentType: 'application/x-big' });
     expect(stat.size).toBe(bytes.length);
     expect(digest(await readWithKey(azurite(), setup.container, 'large%20bytes.bin'))).toBe(digest(bytes));
     expect(await blockCount(azurite(), setup.container, 'large%20bytes.bin', 'committed')).toBe(3);
-    // Below the limit: one Put Blob, no blocks.
-    await writeBytes(context, address, bytes.subarray(0, 1000), {}, MiB, MiB);
+    expect((await writer.stat()).contentType).toBe('application/x-big');
+    // Below the threshold: one Put Blob, no blocks.
+    await writer.setObject(bytes.subarray(0, 1000));
     expect(await blockCount(azurite(), setup.container, 'large%20bytes.bin', 'committed')).toBe(0);
   });
 
   it('commits nothing when a stream gives fewer bytes than announced', async () => {
     const endpoint = await endpointFor('short.bin');
-    const error = await failure(() =>
-      endpoint.write(chunked(pattern(STREAM_BLOCK_SIZE + 10, 1), 1024 * 1024), {
-        size: STREAM_BLOCK_SIZE + 99,
-      }),
-    );
+    const error = await failure(() => endpoint.write(chunked(pattern(10, 1), 4), { size: 11 }));
     expect(error.code).toBe('PARKIT_TRANSFER_FAILED');
-    expect(await readWithKey(azurite(), setup.container, 'short.bin')).toBeUndefined();
-    const small = await failure(() => endpoint.write(chunked(pattern(10, 1), 4), { size: 11 }));
-    expect(small.code).toBe('PARKIT_TRANSFER_FAILED');
     expect(await readWithKey(azurite(), setup.container, 'short.bin')).toBeUndefined();
   });
 
   it('commits nothing when the stream fails midway', async () => {
-    const endpoint = await endpointFor('broken.bin');
+    const writer: ObjectWriter = await (await blobPar('broken.bin')).write(setup.identity, SMALL_PARTS);
     let sent = 0;
     const broken = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -192,7 +182,7 @@ describe('azure block uploads on Azurite', () => {
         controller.enqueue(pattern(1024 * 1024, sent));
       },
     });
-    const error = await failure(() => endpoint.write(broken, {}));
+    const error = await failure(() => writer.setObject(broken));
     expect(error.message).toBe('source broke');
     expect(await readWithKey(azurite(), setup.container, 'broken.bin')).toBeUndefined();
   });

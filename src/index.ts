@@ -21,6 +21,29 @@ export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions } from './access/options.js';
 export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
+export {
+  GcsIssuer,
+  type GcsParOptions,
+  type GcsPresignOptions,
+} from './issuers/gcs/issuer.js';
+export type {
+  GcsHmacKey,
+  GcsIssuerOptions,
+  GcsServiceAccount,
+  GcsUrlStyle,
+} from './issuers/gcs/options.js';
+export {
+  MAX_POST_BYTES,
+  S3Issuer,
+  type S3PostOptions,
+  type S3PresignOptions,
+  type S3UploadOptions,
+} from './issuers/s3/issuer.js';
+export type { S3IssuerOptions, S3StsOptions } from './issuers/s3/options.js';
+export { MAX_PRESIGNED_PARTS, type S3ParOptions } from './issuers/s3/pars.js';
+export type { S3PostForm } from './issuers/s3/post-policy.js';
+export { MAX_PRESIGN_SECONDS } from './issuers/sigv4/lifetime.js';
+export { PRESIGN_METHODS, type PresignMethod } from './issuers/sigv4/request-input.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {

@@ -1,0 +1,36 @@
+/**
+ * UTF-8 encoding and SHA-256 for the signing hot path, without allocating a new buffer for
+ * every string.
+ *
+ * @internal
+ * @module
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from './hex.js';
+
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(8192);
+
+/**
+ * The UTF-8 bytes of `text` in a shared scratch buffer: valid only until the next call, so hash
+ * or copy them at once.
+ *
+ * @param text - any well-formed string
+ * @returns a view of the scratch buffer
+ */
+export function utf8View(text: string): Uint8Array {
+  // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
+  if (text.length * 3 > scratch.length) scratch = new Uint8Array(text.length * 3);
+  const { written } = encoder.encodeInto(text, scratch);
+  return scratch.subarray(0, written);
+}
+
+/**
+ * Hex SHA-256 of the UTF-8 of `text`.
+ *
+ * @param text - the text
+ * @returns 64 lower-case hex digits
+ */
+export function sha256Hex(text: string): string {
+  return toHex(sha256(utf8View(text)));
+}

@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     // Installs the Debian packages the tests use (.ci/debian-packages) when they are missing, and
-    // builds dist/ once for the tests that use the built package.
-    globalSetup: ['tests/setup/debian-packages.ts', 'tests/setup/build.ts'],
+    // builds dist/ once for the tests that use the built package. Then starts a throwaway Ceph RGW.
+    globalSetup: ['tests/setup/debian-packages.ts', 'tests/setup/build.ts', 'tests/setup/ceph.ts'],
     // Deterministic: every test sees UTC, whatever the machine's zone.
     env: { TZ: 'UTC' },
     testTimeout: 30_000,

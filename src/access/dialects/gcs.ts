@@ -8,14 +8,13 @@
 import { FormatError } from '../../par/errors.js';
 import type { Dialect } from './dialect.js';
 import { parseS3Secret } from './s3/secret.js';
-import { urlSetObject } from './s3/url-set.js';
-import { signedUrlObject } from './signed-url.js';
+import { singleUrlObject, urlSetObject } from './s3/url-set.js';
 
 /** The dialect of `gcs` Pars. */
 export const gcsDialect: Dialect = {
   object(secret, context) {
     const grant = parseS3Secret(secret);
-    if (typeof grant === 'string') return signedUrlObject(grant, context);
+    if (typeof grant === 'string') return singleUrlObject(grant, context);
     if (grant.kind === 'urls' && grant.parts === undefined) return urlSetObject(grant, context);
     throw new FormatError('a GCS Par carries signed URLs only', { field: 'kind' });
   },

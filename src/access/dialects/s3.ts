@@ -11,14 +11,13 @@ import type { Dialect } from './dialect.js';
 import { credentialsBucket, credentialsObject } from './s3/credentials.js';
 import { postBucket } from './s3/post.js';
 import { parseS3Secret } from './s3/secret.js';
-import { urlSetObject } from './s3/url-set.js';
-import { signedUrlObject } from './signed-url.js';
+import { singleUrlObject, urlSetObject } from './s3/url-set.js';
 
 /** The dialect of `s3` Pars. */
 export const s3Dialect: Dialect = {
   object(secret, context) {
     const grant = parseS3Secret(secret);
-    if (typeof grant === 'string') return signedUrlObject(grant, context);
+    if (typeof grant === 'string') return singleUrlObject(grant, context);
     if (grant.kind === 'urls') return urlSetObject(grant, context);
     if (grant.kind === 'credentials' && grant.key !== undefined) {
       return credentialsObject({ ...grant, key: grant.key }, context);

@@ -344,10 +344,7 @@ async function credentialsGrant(
     accessKeyId: credentials.accessKeyId,
     secretAccessKey: credentials.secretAccessKey,
     sessionToken: credentials.sessionToken,
+    expires: new Date(Math.min(expires, credentials.expiration.toMillis())).toISOString(),
   };
-  return {
-    secret: JSON.stringify(secret),
-    expires: Math.min(expires, credentials.expiration.toMillis()),
-    id: sessionName,
-  };
+  return { secret: JSON.stringify(secret), expires: Date.parse(secret.expires), id: sessionName };
 }

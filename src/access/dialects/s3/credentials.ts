@@ -13,6 +13,7 @@ import type { BucketEndpoint, ListRequest, ObjectEndpoint, PartUploader } from '
 import { send } from '../../http.js';
 import type { DialectContext } from '../dialect.js';
 import { signedUrlObject } from '../signed-url.js';
+import { expiryAware, refusalAfter } from './expiry.js';
 import { parseListing } from './listing.js';
 import { createUpload, S3_PART_LIMITS, s3PartUpload } from './multipart.js';
 import type { CredentialsSecret } from './secret.js';
@@ -66,14 +67,15 @@ function multipart(sign: Sign, key: string, context: DialectContext): PartUpload
   };
 }
 
-function objectEndpoint(sign: Sign, key: string, context: DialectContext): ObjectEndpoint {
-  return {
+function objectEndpoint(sign: Sign, key: string, until: number, context: DialectContext): ObjectEndpoint {
+  const endpoint: ObjectEndpoint = {
     read: (request) => signedUrlObject(sign('GET', key), context).read(request),
     stat: (request) => signedUrlObject(sign('HEAD', key), context).stat(request),
     write: (body, request) => signedUrlObject(sign('PUT', key), context).write(body, request),
     remove: (request) => signedUrlObject(sign('DELETE', key), context).remove(request),
     parts: multipart(sign, key, context),
   };
+  return expiryAware(endpoint, { read: until, stat: until, write: until, remove: until });
 }
 
 async function list(sign: Sign, request: ListRequest, context: DialectContext) {
@@ -96,9 +98,10 @@ async function list(sign: Sign, request: ListRequest, context: DialectContext) {
  */
 export function credentialsBucket(secret: CredentialsSecret, context: DialectContext): BucketEndpoint {
   const sign = signerFor(secret);
+  const until = Date.parse(secret.expires);
   return {
-    object: (key) => objectEndpoint(sign, key, context),
-    list: (request) => list(sign, request, context),
+    object: (key) => objectEndpoint(sign, key, until, context),
+    list: (request) => refusalAfter(until, () => list(sign, request, context)),
   };
 }
 
@@ -112,5 +115,5 @@ export function credentialsObject(
   secret: CredentialsSecret & { readonly key: string },
   context: DialectContext,
 ): ObjectEndpoint {
-  return objectEndpoint(signerFor(secret), secret.key, context);
+  return objectEndpoint(signerFor(secret), secret.key, Date.parse(secret.expires), context);
 }

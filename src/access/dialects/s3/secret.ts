@@ -64,6 +64,8 @@ export interface CredentialsSecret {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken: string;
+  /** When the session policy stops allowing anything (ISO 8601). */
+  readonly expires: string;
 }
 
 /** Any bundle. */
@@ -87,6 +89,12 @@ function string(value: unknown, field: string): string {
 function httpUrl(value: unknown, field: string): string {
   const text = string(value, field);
   if (!/^https?:\/\//.test(text) || !URL.canParse(text)) fail(field);
+  return text;
+}
+
+function instant(value: unknown, field: string): string {
+  const text = string(value, field);
+  if (Number.isNaN(Date.parse(text))) fail(field);
   return text;
 }
 
@@ -166,6 +174,7 @@ export function parseS3Secret(secret: string): string | S3Secret {
         accessKeyId: string(data.accessKeyId, 'accessKeyId'),
         secretAccessKey: string(data.secretAccessKey, 'secretAccessKey'),
         sessionToken: string(data.sessionToken, 'sessionToken'),
+        expires: instant(data.expires, 'expires'),
       };
     }
     default:

@@ -10,6 +10,7 @@ import { ConflictError, NotSupportedError } from '../../../par/errors.js';
 import type { ObjectEndpoint, PartUploader } from '../../endpoint.js';
 import type { DialectContext } from '../dialect.js';
 import { signedUrlObject } from '../signed-url.js';
+import { expiryAware, signedUntil } from './expiry.js';
 import { type PartRequests, S3_PART_LIMITS, s3PartUpload } from './multipart.js';
 import type { PresignedParts, UrlSetSecret } from './secret.js';
 
@@ -75,7 +76,7 @@ export function urlSetObject(set: UrlSetSecret, context: DialectContext): Object
   const remove = set.delete === undefined ? undefined : signedUrlObject(set.delete, context);
   // A content type signed into the PUT URL is the one the store will accept.
   const signedType = set.putHeaders?.['content-type'];
-  return {
+  const endpoint: ObjectEndpoint = {
     read: get === undefined ? missing('read') : (request) => get.read(request),
     stat: head === undefined ? missing('check') : (request) => head.stat(request),
     write:
@@ -86,4 +87,27 @@ export function urlSetObject(set: UrlSetSecret, context: DialectContext): Object
     remove: remove === undefined ? missing('delete') : (request) => remove.remove(request),
     ...(set.parts === undefined ? {} : { parts: presignedParts(set.parts, context) }),
   };
+  const until = (url: string | undefined) => (url === undefined ? undefined : signedUntil(url));
+  return expiryAware(endpoint, {
+    read: until(set.get),
+    stat: until(set.head),
+    write: until(set.put),
+    remove: until(set.delete),
+  });
+}
+
+/**
+ * The object endpoint of one pre-signed URL (whatever its method), expiry-aware.
+ *
+ * @param url - the URL
+ * @param context - transport
+ */
+export function singleUrlObject(url: string, context: DialectContext): ObjectEndpoint {
+  const until = signedUntil(url);
+  return expiryAware(signedUrlObject(url, context), {
+    read: until,
+    stat: until,
+    write: until,
+    remove: until,
+  });
 }

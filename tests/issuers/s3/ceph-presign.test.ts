@@ -2,15 +2,34 @@
  * S3Issuer.presign against a real Ceph RGW: every method, awkward keys, signed headers and
  * query parameters, ListObjectsV2, and the refusals (expired, tampered, wrong method).
  */
+import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AWKWARD_KEYS, bucketName, cephIssuer, createBucket, getObject, putObject } from './ceph-helpers.js';
+import { parseListing } from '../../../src/access/dialects/s3/listing.js';
+import { S3Issuer } from '../../../src/index.js';
+import { keyPair } from '../../helpers/fixtures.js';
+import {
+  AWKWARD_KEYS,
+  bucketName,
+  ceph,
+  cephIssuer,
+  createBucket,
+  getObject,
+  putObject,
+} from './ceph-helpers.js';
 
 const issuer = cephIssuer();
 const bucket = bucketName('presign');
 
 beforeAll(async () => {
   await createBucket(issuer, bucket);
+  await putObject(issuer, bucket, 'fixed.txt', 'fixed content');
 });
+
+const status = async (url: string, init: RequestInit = {}) => {
+  const response = await fetch(url, init);
+  await response.body?.cancel();
+  return response.status;
+};
 
 describe('pre-signed URLs on Ceph RGW', () => {
   it('PUT, HEAD, GET and DELETE round-trip every awkward key', async () => {
@@ -27,9 +46,9 @@ describe('pre-signed URLs on Ceph RGW', () => {
     const listing = await fetch(
       issuer.presign({ method: 'GET', bucket, expiresIn: 60, query: { 'list-type': '2' } }),
     );
-    const xml = await listing.text();
     expect(listing.status).toBe(200);
-    expect((xml.match(/<Key>/g) ?? []).length).toBe(AWKWARD_KEYS.length);
+    const listed = parseListing(await listing.text()).objects.map((object) => object.key);
+    expect(listed).toEqual([...AWKWARD_KEYS, 'fixed.txt'].sort());
     for (const key of AWKWARD_KEYS) {
       const removed = await fetch(issuer.presign({ method: 'DELETE', bucket, key, expiresIn: 60 }), {
         method: 'DELETE',
@@ -37,5 +56,87 @@ describe('pre-signed URLs on Ceph RGW', () => {
       expect(removed.status, key).toBe(204);
       expect(await getObject(issuer, bucket, key), key).toBe(404);
     }
+  });
+});
+
+describe('the gateway refuses what was not signed', () => {
+  it('expired, tampered (signature, key, expiry, extra parameter) and wrong-method URLs get 403', async () => {
+    const stale = cephIssuer({ now: () => DateTime.utc().minus({ hours: 2 }) });
+    expect(await status(stale.presign({ method: 'GET', bucket, key: 'fixed.txt', expiresIn: 3600 }))).toBe(
+      403,
+    );
+    const url = issuer.presign({ method: 'GET', bucket, key: 'fixed.txt', expiresIn: 600 });
+    expect(await status(url)).toBe(200);
+    const signature = new URL(url).searchParams.get('X-Amz-Signature') ?? '';
+    const flipped = signature.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    expect(await status(url.replace(signature, flipped))).toBe(403);
+    expect(await status(url.replace('/fixed.txt?', '/fixed.txT?'))).toBe(403);
+    expect(await status(url.replace('X-Amz-Expires=600', 'X-Amz-Expires=6000'))).toBe(403);
+    expect(await status(`${url}&versionId=null`)).toBe(403);
+    expect(await status(url, { method: 'DELETE' })).toBe(403);
+    expect(await status(url, { method: 'PUT', body: 'overwritten' })).toBe(403);
+    expect(new TextDecoder().decode((await getObject(issuer, bucket, 'fixed.txt')) as Uint8Array)).toBe(
+      'fixed content',
+    );
+  });
+
+  it('a signed content type must be sent as signed', async () => {
+    const url = issuer.presign({
+      method: 'PUT',
+      bucket,
+      key: 'typed.csv',
+      expiresIn: 600,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(new URL(url).searchParams.get('X-Amz-SignedHeaders')).toBe('content-type;host');
+    expect(await status(url, { method: 'PUT', body: 'a,b', headers: { 'content-type': 'text/plain' } })).toBe(
+      403,
+    );
+    expect(await status(url, { method: 'PUT', body: 'a,b', headers: { 'content-type': 'text/csv' } })).toBe(
+      200,
+    );
+  });
+
+  it('signed query parameters change the answer (response-content-disposition)', async () => {
+    const url = issuer.presign({
+      method: 'GET',
+      bucket,
+      key: 'fixed.txt',
+      expiresIn: 600,
+      query: { 'response-content-disposition': 'attachment; filename="report (final).txt"' },
+    });
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="report (final).txt"');
+    expect(await response.text()).toBe('fixed content');
+  });
+
+  it('URLs signed with temporary credentials carry the session token', async () => {
+    const keys = await keyPair();
+    const par = await issuer.createPar({
+      bucket,
+      prefix: 'fixed',
+      permissions: ['read'],
+      expiresIn: 900,
+      recipients: [keys.recipient],
+    });
+    const temporary = JSON.parse(await par.url(keys.identity)) as {
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken: string;
+    };
+    const withToken = new S3Issuer({ endpoint: ceph().endpoint, region: ceph().region, ...temporary });
+    const url = withToken.presign({ method: 'GET', bucket, key: 'fixed.txt', expiresIn: 300 });
+    expect(new URL(url).searchParams.get('X-Amz-Security-Token')).toBe(temporary.sessionToken);
+    expect(await status(url)).toBe(200);
+    const withoutToken = new URL(url);
+    withoutToken.searchParams.delete('X-Amz-Security-Token');
+    expect(await status(withoutToken.href)).toBe(403);
+    expect(
+      await status(withToken.presign({ method: 'PUT', bucket, key: 'fixed.txt', expiresIn: 300 }), {
+        method: 'PUT',
+        body: 'x',
+      }),
+    ).toBe(403);
   });
 });

@@ -85,9 +85,10 @@ export function s3PartUpload(requests: PartRequests, maxParts: number, context: 
         const code = xmlText(text, 'Code') ?? 'an error';
         throw new TransferError(`the store could not complete the upload (${code})`, { url: redactUrl(url) });
       }
-      const etag = xmlText(text, 'ETag');
+      // Some stores (Ceph RGW 16) answer with an empty ETag element: then there is none to report.
+      const etag = unquote(xmlText(text, 'ETag') ?? '');
       const stat: ObjectStat = { size: sumSizes(sorted) };
-      return etag === undefined ? stat : { ...stat, etag: unquote(etag) };
+      return etag === '' ? stat : { ...stat, etag };
     },
 
     async abort(request) {

@@ -16,7 +16,7 @@ import type { Pair } from '../sigv4/canonical.js';
 import { uriEncodePath } from '../sigv4/encode.js';
 import { HmacSigner } from '../sigv4/hmac-signer.js';
 import { checkLifetime } from '../sigv4/lifetime.js';
-import { QuerySigner } from '../sigv4/query-signer.js';
+import { QuerySigner, stringToSign } from '../sigv4/query-signer.js';
 import {
   checkMethod,
   checkUrlKey,
@@ -137,7 +137,7 @@ export class GcsIssuer {
       time: signingTime(at),
       ...(payloadHash === undefined ? {} : { payloadHash }),
     });
-    const signature = this.#sign(prepared.stringToSign, prepared.date);
+    const signature = this.#sign(stringToSign(prepared), prepared.date);
     return typeof signature === 'string'
       ? Promise.resolve(prepared.unsignedUrl + signature)
       : signature.then((value) => prepared.unsignedUrl + value);

@@ -102,7 +102,8 @@ export class S3Presigner {
       time: signingTime(request.at),
     });
     return (
-      prepared.unsignedUrl + this.#hmac.sign(prepared.stringToSign, prepared.date, this.#config.region, 's3')
+      prepared.unsignedUrl +
+      this.#hmac.signParts(prepared.head, prepared.hash, prepared.date, this.#config.region, 's3')
     );
   }
 }

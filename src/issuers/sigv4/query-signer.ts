@@ -38,8 +38,13 @@ export interface PresignRequest {
 export interface PreparedRequest {
   /** The URL up to and including `…Signature=`: append the signature. */
   readonly unsignedUrl: string;
-  /** What the signature is computed over. */
-  readonly stringToSign: string;
+  /**
+   * The string to sign is `head + hash`: `head` (algorithm, time, scope) is the same for every
+   * request signed in one second, so an HMAC signer can cache its state after it.
+   */
+  readonly head: string;
+  /** Hex SHA-256 of the canonical request: the string to sign's last line. */
+  readonly hash: string;
   /** The scope date, `YYYYMMDD`. */
   readonly date: string;
 }
@@ -69,6 +74,7 @@ export class QuerySigner {
   #date = '';
   #scope = '';
   #head = '';
+  #stringHead = '';
   readonly #tail: string;
 
   /** @param options - the scheme, credential id, scope and optional session token */
@@ -90,6 +96,7 @@ export class QuerySigner {
     }
     const p = this.#scheme.paramPrefix;
     this.#head = `${p}Algorithm=${this.#scheme.algorithm}&${p}Credential=${uriEncode(`${this.#credentialId}/${this.#scope}`)}&${p}Date=${time}&${p}Expires=`;
+    this.#stringHead = `${this.#scheme.algorithm}\n${time}\n${this.#scope}\n`;
     this.#time = time;
   }
 
@@ -126,8 +133,18 @@ export class QuerySigner {
     const canonical = `${request.method}\n${request.path}\n${query}\n${block}\n${headers.signed}\n${request.payloadHash ?? 'UNSIGNED-PAYLOAD'}`;
     return {
       unsignedUrl: `${request.origin}${request.path}?${query}&${p}Signature=`,
-      stringToSign: `${this.#scheme.algorithm}\n${request.time}\n${this.#scope}\n${sha256Hex(canonical)}`,
+      head: this.#stringHead,
+      hash: sha256Hex(canonical),
       date: this.#date,
     };
   }
+}
+
+/**
+ * The string to sign of a prepared request.
+ *
+ * @param prepared - the prepared request
+ */
+export function stringToSign(prepared: PreparedRequest): string {
+  return prepared.head + prepared.hash;
 }

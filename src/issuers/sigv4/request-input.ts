@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { checkKey } from '../../access/keys.js';
+import { MAX_KEY_BYTES } from '../../par/target.js';
 import type { Pair } from './canonical.js';
 
 /** HTTP methods a pre-signed URL may be made for. */
@@ -38,12 +38,21 @@ export function checkMethod(value: unknown): PresignMethod {
  * @throws TypeError / RangeError naming the argument
  */
 export function checkUrlKey(value: unknown, argument = 'key'): string {
-  const key = checkKey(value, argument);
-  if (key.split('/').some((segment) => segment === '.' || segment === '..')) {
+  if (typeof value !== 'string') throw new TypeError(`${argument} must be a string`);
+  if (value.length === 0) throw new RangeError(`${argument} must not be empty`);
+  if (!value.isWellFormed()) throw new RangeError(`${argument} must be well-formed Unicode`);
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes: short keys need no encoding to be measured.
+  if (value.length * 3 > MAX_KEY_BYTES && encoder.encode(value).length > MAX_KEY_BYTES) {
+    throw new RangeError(`${argument} must be at most ${MAX_KEY_BYTES} bytes`);
+  }
+  if (value.includes('.') && DOT_SEGMENT.test(value)) {
     throw new RangeError(`${argument} must not contain "." or ".." path segments (URLs cannot carry them)`);
   }
-  return key;
+  return value;
 }
+
+const encoder = new TextEncoder();
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 
 // Printable ASCII without ":" (GCS's conformance cases sign names such as "a/b", which RFC 9110
 // tokens exclude; sending them is the caller's business).

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+import { type _SHA256, sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from './hex.js';
 
 const encoder = new TextEncoder();
@@ -25,6 +25,11 @@ export function utf8View(text: string): Uint8Array {
   return scratch.subarray(0, written);
 }
 
+// One hasher reused from a pristine state, and one digest buffer: no allocation per hash.
+const pristine = sha256.create();
+let work: _SHA256 | undefined;
+const digest = new Uint8Array(32);
+
 /**
  * Hex SHA-256 of the UTF-8 of `text`.
  *
@@ -32,5 +37,7 @@ export function utf8View(text: string): Uint8Array {
  * @returns 64 lower-case hex digits
  */
 export function sha256Hex(text: string): string {
-  return toHex(sha256(utf8View(text)));
+  work = pristine._cloneInto(work);
+  work.update(utf8View(text)).digestInto(digest);
+  return toHex(digest);
 }

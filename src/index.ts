@@ -21,6 +21,8 @@ export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions } from './access/options.js';
 export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
+// S3 and GCS issuers (docs/s3.md, docs/gcs.md).
+export type { UploadedPart } from './access/endpoint.js';
 export {
   GcsIssuer,
   type GcsParOptions,

@@ -9,7 +9,17 @@ import { MAX_PRESIGN_SECONDS, S3Issuer, type S3IssuerOptions } from '../../../sr
 
 const example = JSON.parse(
   readFileSync(new URL('../../vectors/aws-sigv4/s3-presign-example.json', import.meta.url), 'utf8'),
-) as Record<string, string> & { expiresIn: number };
+) as {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  endpoint: string;
+  bucket: string;
+  key: string;
+  timestamp: string;
+  expiresIn: number;
+  expectedUrl: string;
+};
 
 const SECRET = 'sEcReT/Value+ThatMustNeverShow0123456789';
 const base: S3IssuerOptions = {

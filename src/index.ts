@@ -16,13 +16,11 @@ export {
 } from './access/bucket-reader.js';
 export { BucketWriter } from './access/bucket-writer.js';
 export { ComputeRunner } from './access/compute-runner.js';
-export type { ByteRange, ListedObject, ListPage, ObjectStat } from './access/endpoint.js';
+export type { ByteRange, ListedObject, ListPage, ObjectStat, UploadedPart } from './access/endpoint.js';
 export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions } from './access/options.js';
 export type { Progress, SavedFile, TransferOptions } from './access/transfer.js';
-// S3 and GCS issuers (docs/s3.md, docs/gcs.md).
-export type { UploadedPart } from './access/endpoint.js';
 export {
   GcsIssuer,
   type GcsParOptions,

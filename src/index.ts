@@ -32,6 +32,7 @@ export type {
   GcsServiceAccount,
   GcsUrlStyle,
 } from './issuers/gcs/options.js';
+export { MAX_PRESIGNED_PARTS } from './issuers/s3/grant-urls.js';
 export {
   MAX_POST_BYTES,
   S3Issuer,
@@ -40,7 +41,7 @@ export {
   type S3UploadOptions,
 } from './issuers/s3/issuer.js';
 export type { S3IssuerOptions, S3StsOptions } from './issuers/s3/options.js';
-export { MAX_PRESIGNED_PARTS, type S3ParOptions } from './issuers/s3/pars.js';
+export type { S3ParOptions } from './issuers/s3/pars.js';
 export type { S3PostForm } from './issuers/s3/post-policy.js';
 export { MAX_PRESIGN_SECONDS } from './issuers/sigv4/lifetime.js';
 export { PRESIGN_METHODS, type PresignMethod } from './issuers/sigv4/request-input.js';

@@ -102,9 +102,10 @@ export class S3Issuer {
     this.#config = resolveS3Options(options);
   }
 
-  /** @internal The checked configuration. */
-  get config(): S3Config {
-    return this.#config;
+  /** @internal The checked configuration, without the secret key (Pars sign through {@link S3Issuer.presignerFor}). */
+  get settings(): Omit<S3Config, 'secretAccessKey'> {
+    const { secretAccessKey: _secret, ...settings } = this.#config;
+    return settings;
   }
 
   /** @internal Whether requests for `bucket` use path-style URLs. */
@@ -188,6 +189,11 @@ export class S3Issuer {
    * @throws TypeError / RangeError naming the bad argument
    */
   presignPost(options: S3PostOptions): S3PostForm {
+    return this.presignPostAt(options, this.now());
+  }
+
+  /** @internal {@link S3Issuer.presignPost} signed at `at` (epoch ms). */
+  presignPostAt(options: S3PostOptions, at: number): S3PostForm {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     const bucket = this.checkBucket(options.bucket);
     if (options.key !== undefined && options.prefix !== undefined) {
@@ -224,7 +230,7 @@ export class S3Issuer {
         maxSize,
         ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
         expiresIn: checkLifetime(options.expiresIn),
-        at: this.now(),
+        at,
       },
       { hmac: presigner.hmac, accessKeyId, region, sessionToken },
     );

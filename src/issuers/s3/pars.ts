@@ -12,17 +12,15 @@
  * @module
  */
 import { DateTime } from 'luxon';
-import type { CredentialsSecret, PostSecret, UrlSetSecret } from '../../access/dialects/s3/secret.js';
 import { Par } from '../../par/par.js';
 import { normalisePermissions, type Permission } from '../../par/permissions.js';
 import { MAX_KEY_BYTES, type Target } from '../../par/target.js';
 import type { Recipient } from '../../seal/keys.js';
-import type { Pair } from '../sigv4/canonical.js';
-import { checkLifetime } from '../sigv4/lifetime.js';
 import { checkUrlKey } from '../sigv4/request-input.js';
+import { credentialsGrant } from './grant-credentials.js';
+import { postGrant } from './grant-post.js';
+import { urlSetGrant } from './grant-urls.js';
 import type { S3Issuer } from './issuer.js';
-import { POLICY_UNSAFE, sessionPolicy } from './session-policy.js';
-import { assumeRole } from './sts.js';
 
 /** What to grant. */
 export interface S3ParOptions {
@@ -56,10 +54,6 @@ export interface S3ParOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Most parts a Par may pre-sign: their signatures must fit the 64 KiB sealed secret. */
-export const MAX_PRESIGNED_PARTS = 500;
-const STS_MIN_SECONDS = 900;
-const CHECKSUM = /^[A-Za-z0-9+/]{43}=$/;
 const encoder = new TextEncoder();
 
 function checkPrefix(value: unknown): string {
@@ -70,15 +64,13 @@ function checkPrefix(value: unknown): string {
   return value;
 }
 
-function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (byte) =>
-    byte.toString(16).padStart(2, '0'),
-  ).join('');
-}
-
-interface Minted {
+/** What a grant puts in the Par. @internal */
+export interface Minted {
+  /** The secret to seal. */
   readonly secret: string;
+  /** When the grant ends, epoch milliseconds. */
   readonly expires: number;
+  /** The issuer's id for the grant, if any. */
   readonly id?: string;
 }
 
@@ -119,6 +111,7 @@ export async function createS3Par(issuer: S3Issuer, options: S3ParOptions): Prom
             target.kind === 'bucket' ? (target.prefix ?? '') : '',
             permissions,
             options,
+            at,
           );
   return Par.create({
     url: minted.secret,
@@ -130,7 +123,7 @@ export async function createS3Par(issuer: S3Issuer, options: S3ParOptions): Prom
     created: DateTime.fromMillis(at, { zone: 'utc' }),
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(minted.id === undefined ? {} : { id: minted.id }),
-    ...(issuer.config.now === undefined ? {} : { now: issuer.config.now }),
+    ...(issuer.settings.now === undefined ? {} : { now: issuer.settings.now }),
   });
 }
 
@@ -146,205 +139,4 @@ function grantKind(
   }
   const writeOnly = permissions.length === 1 && permissions[0] === 'write';
   return via === 'post' || writeOnly ? 'post' : 'credentials';
-}
-
-function writeOnlyOption(options: S3ParOptions, permissions: readonly Permission[]): void {
-  if (permissions.includes('write')) return;
-  for (const name of ['contentType', 'checksumSha256', 'multipart'] as const) {
-    if (options[name] !== undefined) throw new TypeError(`${name} is only for Pars that grant write`);
-  }
-}
-
-async function urlSetGrant(
-  issuer: S3Issuer,
-  bucket: string,
-  key: string,
-  permissions: readonly Permission[],
-  options: S3ParOptions,
-  at: number,
-): Promise<Minted> {
-  writeOnlyOption(options, permissions);
-  const expiresIn = checkLifetime(options.expiresIn);
-  const presigner = issuer.presignerFor(bucket);
-  const sign = (method: string, headers?: readonly Pair[], query?: readonly Pair[]) =>
-    presigner.url({
-      method,
-      bucket,
-      key,
-      expiresIn,
-      at,
-      ...(headers === undefined ? {} : { headers }),
-      ...(query === undefined ? {} : { query }),
-    });
-  const set: { -readonly [K in keyof UrlSetSecret]: UrlSetSecret[K] } = { v: 1, kind: 'urls' };
-  if (permissions.includes('read')) {
-    set.get = sign('GET');
-    set.head = sign('HEAD');
-  }
-  if (permissions.includes('delete')) set.delete = sign('DELETE');
-  if (permissions.includes('write')) {
-    const putHeaders: Record<string, string> = {};
-    if (options.contentType !== undefined) {
-      if (typeof options.contentType !== 'string' || !/^[\x21-\x7e][\x20-\x7e]*$/.test(options.contentType)) {
-        throw new TypeError('contentType must be a printable ASCII media type');
-      }
-      putHeaders['content-type'] = options.contentType;
-    }
-    if (options.checksumSha256 !== undefined) {
-      if (typeof options.checksumSha256 !== 'string' || !CHECKSUM.test(options.checksumSha256)) {
-        throw new TypeError('checksumSha256 must be the base64 SHA-256 of the content (44 characters)');
-      }
-      putHeaders['x-amz-checksum-sha256'] = options.checksumSha256;
-    }
-    const signed = Object.entries(putHeaders);
-    set.put = sign('PUT', signed);
-    if (signed.length > 0) set.putHeaders = putHeaders;
-    if (options.multipart !== undefined) set.parts = await prepareParts(issuer, bucket, key, options, sign);
-  }
-  return { secret: JSON.stringify(set), expires: Math.floor(at / 1000) * 1000 + expiresIn * 1000 };
-}
-
-async function prepareParts(
-  issuer: S3Issuer,
-  bucket: string,
-  key: string,
-  options: S3ParOptions,
-  sign: (method: string, headers?: readonly Pair[], query?: readonly Pair[]) => string,
-): Promise<NonNullable<UrlSetSecret['parts']>> {
-  const count = options.multipart?.parts;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_PRESIGNED_PARTS) {
-    throw new RangeError(`multipart.parts must be a whole number from 1 to ${MAX_PRESIGNED_PARTS}`);
-  }
-  const uploadId = await issuer.createMultipartUpload({
-    bucket,
-    key,
-    ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  const id: Pair = ['uploadId', uploadId];
-  const part = (n: number) => sign('PUT', undefined, [['partNumber', String(n)], id]);
-  // Every part URL is the same but for its part number and signature: keep one template.
-  const first = part(1);
-  const partUrl = `${first.slice(0, -64).replace('&partNumber=1&', '&partNumber={partNumber}&')}{signature}`;
-  const signatures = Array.from({ length: count }, (_, index) =>
-    (index === 0 ? first : part(index + 1)).slice(-64),
-  );
-  const last = part(count);
-  if (partUrl.replace('{partNumber}', String(count)).replace('{signature}', last.slice(-64)) !== last) {
-    throw new Error('internal error: part URLs do not follow one template');
-  }
-  return {
-    partUrl,
-    signatures,
-    complete: sign('POST', undefined, [id]),
-    abort: sign('DELETE', undefined, [id]),
-  };
-}
-
-function postGrant(
-  issuer: S3Issuer,
-  bucket: string,
-  prefix: string,
-  permissions: readonly Permission[],
-  options: S3ParOptions,
-): Minted {
-  if (permissions.length !== 1 || permissions[0] !== 'write') {
-    throw new TypeError("via 'post' makes write-only Pars: permissions must be ['write']");
-  }
-  const form = issuer.presignPost({
-    bucket,
-    prefix,
-    expiresIn: options.expiresIn,
-    ...(options.minSize === undefined ? {} : { minSize: options.minSize }),
-    ...(options.maxSize === undefined ? {} : { maxSize: options.maxSize }),
-  });
-  const secret: PostSecret = {
-    v: 1,
-    kind: 'post',
-    url: form.url,
-    fields: form.fields,
-    minSize: options.minSize ?? 0,
-    maxSize: options.maxSize ?? 5 * 1024 ** 3,
-  };
-  const at = issuer.now();
-  return { secret: JSON.stringify(secret), expires: Math.floor(at / 1000) * 1000 + options.expiresIn * 1000 };
-}
-
-async function credentialsGrant(
-  issuer: S3Issuer,
-  bucket: string,
-  target: Target,
-  permissions: readonly Permission[],
-  options: S3ParOptions,
-  at: number,
-): Promise<Minted> {
-  const { sts, endpoint, region, accessKeyId, sessionToken, fetch } = issuer.config;
-  if (sts === undefined) {
-    throw new TypeError(
-      'S3Issuer: sts (a role to assume) is needed for bucket Pars that read, list or delete, and for via: credentials (see docs/s3.md)',
-    );
-  }
-  if (
-    options.contentType !== undefined ||
-    options.checksumSha256 !== undefined ||
-    options.multipart !== undefined
-  ) {
-    throw new TypeError('contentType, checksumSha256 and multipart are for pre-signed object Pars');
-  }
-  const expiresIn = options.expiresIn;
-  if (
-    typeof expiresIn !== 'number' ||
-    !Number.isInteger(expiresIn) ||
-    expiresIn < 1 ||
-    expiresIn > sts.maxSessionSeconds
-  ) {
-    throw new RangeError(
-      `expiresIn must be a whole number of seconds from 1 to ${sts.maxSessionSeconds} (sts.maxSessionSeconds) for temporary credentials`,
-    );
-  }
-  const prefix = target.kind === 'bucket' ? (target.prefix ?? '') : '';
-  const key = target.kind === 'object' ? target.key : undefined;
-  if (POLICY_UNSAFE.test(key ?? prefix)) {
-    throw new RangeError(
-      'prefix and key must not contain "*", "?" or "$" for temporary credentials (IAM reads them as wildcards)',
-    );
-  }
-  const expires = Math.floor(at / 1000) * 1000 + expiresIn * 1000;
-  const sessionName = `parkit-${randomHex(8)}`;
-  const credentials = await assumeRole({
-    endpoint: sts.endpoint,
-    region,
-    accessKeyId,
-    signer: issuer.presignerFor(bucket).hmac,
-    sessionToken,
-    roleArn: sts.roleArn,
-    sessionName,
-    policy: sessionPolicy({
-      partition: sts.roleArn.split(':')[1] ?? 'aws',
-      bucket,
-      prefix,
-      ...(key === undefined ? {} : { key }),
-      permissions,
-      expires: new Date(expires),
-    }),
-    // STS grants at least 15 minutes; the policy's aws:CurrentTime condition ends it on time.
-    durationSeconds: Math.max(expiresIn, STS_MIN_SECONDS),
-    at,
-    fetch,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  const secret: CredentialsSecret = {
-    v: 1,
-    kind: 'credentials',
-    endpoint: endpoint.origin,
-    region,
-    bucket,
-    pathStyle: issuer.pathStyleFor(bucket),
-    ...(key === undefined ? {} : { key }),
-    accessKeyId: credentials.accessKeyId,
-    secretAccessKey: credentials.secretAccessKey,
-    sessionToken: credentials.sessionToken,
-    expires: new Date(Math.min(expires, credentials.expiration.toMillis())).toISOString(),
-  };
-  return { secret: JSON.stringify(secret), expires: Date.parse(secret.expires), id: sessionName };
 }

@@ -1,11 +1,13 @@
 /**
- * Header signing (SigV4 `Authorization` header): used where a request cannot be a pre-signed
- * URL, such as the STS call that mints temporary credentials.
+ * Header signing (SigV4 `Authorization` header) for services other than S3, with their path
+ * rules: used where a request cannot be a pre-signed URL, such as the STS call that mints
+ * temporary credentials.
  *
  * @internal
  * @module
  */
 import { canonicalHeaders, canonicalQuery, canonicalRequest, type Pair } from './canonical.js';
+import { genericCanonicalUri } from './encode.js';
 import type { HmacSigner } from './hmac-signer.js';
 import type { SigningScheme } from './scheme.js';
 import { sha256Hex } from './utf8.js';
@@ -15,8 +17,10 @@ export interface HeaderSignRequest {
   readonly method: string;
   /** The `Host` header value. */
   readonly host: string;
-  /** The canonical URI (encoded as the service expects). */
+  /** The request path as sent on the wire (SigV4's generic rules normalise it and encode it once more). */
   readonly path: string;
+  /** Whether to remove dot segments and repeated slashes from the path (default true). */
+  readonly normalise?: boolean;
   readonly query?: readonly Pair[];
   /** Headers to sign besides `host` and the date (and session token) headers added here. */
   readonly headers?: readonly Pair[];
@@ -51,7 +55,7 @@ export function signHeaders(options: HeaderSignerOptions, request: HeaderSignReq
   const headers = canonicalHeaders([['host', request.host], ...(request.headers ?? []), ...added]);
   const canonical = canonicalRequest(
     request.method,
-    request.path,
+    genericCanonicalUri(request.path, request.normalise ?? true),
     canonicalQuery(request.query ?? []),
     headers,
     request.payloadHash,

@@ -114,6 +114,8 @@ memstore device bytes = 1073741824
 rgw frontends = beast endpoint=127.0.0.1:${rgwPort}
 rgw sts key = ${randomBytes(8).toString('hex')}
 rgw s3 auth use sts = true
+# Virtual-hosted requests: Host bucket.localhost:PORT
+rgw dns name = localhost
 `,
   );
   const tool = (command: string, args: string[], timeout = 60_000) =>
@@ -150,7 +152,14 @@ rgw s3 auth use sts = true
     children.push(child);
     return child;
   };
+  // Should the test process die without tearing down, take the daemons with it.
+  const killNow = () => {
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killNow);
   const stop = async () => {
+    process.off('exit', killNow);
     await Promise.all(
       children.map(
         (child) =>

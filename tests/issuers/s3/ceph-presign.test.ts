@@ -2,6 +2,7 @@
  * S3Issuer.presign against a real Ceph RGW: every method, awkward keys, signed headers and
  * query parameters, ListObjectsV2, and the refusals (expired, tampered, wrong method).
  */
+import { request } from 'node:http';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseListing } from '../../../src/access/dialects/s3/listing.js';
@@ -138,5 +139,40 @@ describe('the gateway refuses what was not signed', () => {
         body: 'x',
       }),
     ).toBe(403);
+  });
+});
+
+describe('virtual-hosted URLs', () => {
+  it('the gateway serves bucket.host URLs (sent to loopback with their Host header)', async () => {
+    const port = new URL(ceph().endpoint).port;
+    const virtual = cephIssuer({ endpoint: `http://localhost:${port}`, forcePathStyle: false });
+    const url = new URL(virtual.presign({ method: 'GET', bucket, key: 'fixed.txt', expiresIn: 300 }));
+    expect(url.host).toBe(`${bucket}.localhost:${port}`);
+    expect(url.pathname).toBe('/fixed.txt');
+    // *.localhost does not resolve here: connect to loopback and send the URL's Host as is.
+    const get = (target: URL) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const outgoing = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: `${target.pathname}${target.search}`,
+            headers: { host: target.host },
+          },
+          (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => {
+              body += chunk;
+            });
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+    expect(await get(url)).toEqual({ status: 200, body: 'fixed content' });
+    const tampered = new URL(url.href.replace(`${bucket}.localhost`, `${bucket}x.localhost`));
+    expect((await get(tampered)).status).toBe(403);
   });
 });

@@ -3,7 +3,10 @@
  * reader and writer classes; the signed content type binds the writer; expired, tampered and
  * wrong-method URLs come back as typed errors.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExpiredError, type ObjectWriter, Par, PermissionError } from '../../../src/index.js';
@@ -54,6 +57,24 @@ describe('object Pars through the reader and writer', () => {
       await writer.deleteObject();
       expect(await getObject(issuer, bucket, `rwd/${key}`), key).toBe(404);
     }
+  });
+
+  it('uploads from and downloads to local files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parkit-s3-files-'));
+    const data = randomBytes(256 * 1024);
+    await writeFile(join(dir, 'in.bin'), data);
+    const par = await issuer.createPar({
+      bucket,
+      key: 'files/data.bin',
+      permissions: ['read', 'write'],
+      expiresIn: 600,
+      recipients: [keys.recipient],
+    });
+    const writer = (await par.write(keys.identity)) as ObjectWriter;
+    expect((await writer.setObjectFromFile(join(dir, 'in.bin'))).size).toBe(data.length);
+    const saved = await writer.getObjectAsFile(join(dir, 'out.bin'));
+    expect(saved.size).toBe(data.length);
+    expect((await readFile(join(dir, 'out.bin'))).equals(data)).toBe(true);
   });
 
   it('a signed content type is the one stored, and the store refuses another', async () => {

@@ -16,7 +16,7 @@ export {
 } from './access/bucket-reader.js';
 export { BucketWriter } from './access/bucket-writer.js';
 export { ComputeRunner } from './access/compute-runner.js';
-export type { ByteRange, ListedObject, ListPage, ObjectStat } from './access/endpoint.js';
+export type { ByteRange, ListedObject, ListPage, ObjectStat, UploadedPart } from './access/endpoint.js';
 export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions, PartOptions, RangeOptions } from './access/options.js';
@@ -72,6 +72,17 @@ export { AZURE_SAS_VERSION, type AzureResponseHeaders } from './issuers/azure/sa
 export type { AzureIpRange, AzureSasProtocol } from './issuers/azure/sas-fields.js';
 export type { AzureInstant, AzureLifetime, AzureSasOptions } from './issuers/azure/sas-options.js';
 export {
+  GcsIssuer,
+  type GcsParOptions,
+  type GcsPresignOptions,
+} from './issuers/gcs/issuer.js';
+export type {
+  GcsHmacKey,
+  GcsIssuerOptions,
+  GcsServiceAccount,
+  GcsUrlStyle,
+} from './issuers/gcs/options.js';
+export {
   OCI_ACCESS_TYPES,
   type OciAccessType,
   type OciBucketListing,
@@ -89,6 +100,19 @@ export {
   type ServerParInfo,
   type ServerParRequest,
 } from './issuers/parkit-admin.js';
+export { MAX_PRESIGNED_PARTS } from './issuers/s3/grant-urls.js';
+export {
+  MAX_POST_BYTES,
+  S3Issuer,
+  type S3PostOptions,
+  type S3PresignOptions,
+  type S3UploadOptions,
+} from './issuers/s3/issuer.js';
+export type { S3IssuerOptions, S3StsOptions } from './issuers/s3/options.js';
+export type { S3ParOptions } from './issuers/s3/pars.js';
+export type { S3PostForm } from './issuers/s3/post-policy.js';
+export { MAX_PRESIGN_SECONDS } from './issuers/sigv4/lifetime.js';
+export { PRESIGN_METHODS, type PresignMethod } from './issuers/sigv4/request-input.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {

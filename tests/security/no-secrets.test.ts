@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSealed, Par, seal } from '../../src/index.js';
+import { GcsIssuer, openSealed, Par, S3Issuer, seal } from '../../src/index.js';
 import { keyPair, manualClock } from '../helpers/fixtures.js';
 
 const SIGNATURE = 'c0ffee00deadbeef1234567890abcdef1234567890abcdef1234567890abcdef';
@@ -419,6 +419,152 @@ describe('secrets never leak from the parkit server or its admin client', () => 
       expect(logged.some((line) => line.includes('/p/…/n/parkit/b/s/o/'))).toBe(true);
     } finally {
       await t.stop();
+    }
+  });
+});
+
+describe('secrets never leak from the S3 and GCS issuers and dialects', () => {
+  let refusing: Server;
+  let origin: string;
+  beforeAll(async () => {
+    // Refuses everything, echoing the request line, its headers and body (as some stores echo
+    // parts of a request) to prove none of it is copied into parkit's errors.
+    refusing = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        const status = Number(new URL(request.url ?? '/', 'http://x').pathname.split('/')[1]) || 403;
+        response.writeHead(status, { 'content-type': 'application/xml' });
+        response.end(
+          `<Error><Code>Nope</Code><Message>denied ${request.url} ${JSON.stringify(request.headers)} ${body}</Message></Error>`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => refusing.close(() => resolve())));
+
+  it('through issuers, their Pars and every failure of the s3 and gcs dialects', async () => {
+    const SECRET_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY0';
+    const SESSION = 'FwoGZXIvYXdzEJr//////////session-token-that-must-not-show';
+    const HMAC_SECRET = 'hmac/Secret+NeverShown1234567890abcdef';
+    const s3 = new S3Issuer({
+      endpoint: origin,
+      region: 'us-east-1',
+      accessKeyId: 'AKIDNOTSECRET',
+      secretAccessKey: SECRET_KEY,
+      sessionToken: SESSION,
+      sts: { roleArn: 'arn:aws:iam:::role/r' },
+    });
+    const gcs = new GcsIssuer({ hmacKey: { accessId: 'GOOG1ID', secret: HMAC_SECRET }, endpoint: origin });
+    const secrets = [
+      SECRET_KEY,
+      SESSION,
+      HMAC_SECRET,
+      'X-Amz-Signature=',
+      'X-Goog-Signature=',
+      'Signature=',
+      alice.identity,
+    ];
+    const errors: unknown[] = [];
+    const objectPar = (url: string, driver: 's3' | 'gcs', permissions: ('read' | 'write' | 'delete')[]) =>
+      Par.create({
+        url,
+        driver,
+        target: { kind: 'object', key: 'report.csv' },
+        permissions,
+        expires: { hours: 1 },
+        recipients: [alice.recipient],
+      });
+    // Path-style: the bucket is the first path segment, which the server answers as a status.
+    const signed = (status: number, method: 'GET' | 'HEAD' | 'PUT' | 'DELETE') =>
+      s3.presign({ method, bucket: String(status), key: 'report.csv', expiresIn: 600 });
+    for (const status of [403, 404, 409, 500]) {
+      const set = {
+        v: 1,
+        kind: 'urls',
+        get: signed(status, 'GET'),
+        head: signed(status, 'HEAD'),
+        put: signed(status, 'PUT'),
+        delete: signed(status, 'DELETE'),
+      };
+      const writer = (await (
+        await objectPar(JSON.stringify(set), 's3', ['read', 'write', 'delete'])
+      ).write(alice.identity)) as unknown as {
+        getObject(): Promise<unknown>;
+        setStringObject(text: string): Promise<unknown>;
+        deleteObject(): Promise<unknown>;
+        stat(): Promise<unknown>;
+      };
+      errors.push(await failure(() => writer.getObject()));
+      errors.push(await failure(() => writer.setStringObject('x')));
+      errors.push(await failure(() => writer.deleteObject()));
+      errors.push(await failure(() => writer.stat()));
+    }
+    const gcsUrl = await gcs.presign({ method: 'GET', bucket: '403', key: 'report.csv', expiresIn: 600 });
+    const gcsReader = (await (await objectPar(gcsUrl, 'gcs', ['read'])).read(alice.identity)) as unknown as {
+      getObject(): Promise<unknown>;
+    };
+    errors.push(await failure(() => gcsReader.getObject()));
+    const credentials = await Par.create({
+      url: JSON.stringify({
+        v: 1,
+        kind: 'credentials',
+        endpoint: origin,
+        region: 'us-east-1',
+        bucket: '403',
+        pathStyle: true,
+        accessKeyId: 'ASIATEMP',
+        secretAccessKey: SECRET_KEY,
+        sessionToken: SESSION,
+        expires: '2099-01-01T00:00:00.000Z',
+      }),
+      driver: 's3',
+      target: { kind: 'bucket', bucket: '403' },
+      permissions: ['read', 'write', 'list'],
+      expires: { hours: 1 },
+      recipients: [alice.recipient],
+    });
+    const reader = (await credentials.read(alice.identity)) as unknown as {
+      getObject(key: string): Promise<unknown>;
+      listObjects(): Promise<unknown>;
+    };
+    errors.push(await failure(() => reader.getObject('k')));
+    errors.push(await failure(() => reader.listObjects()));
+    errors.push(
+      await failure(() =>
+        s3.createPar({
+          bucket: '403',
+          prefix: 'p/',
+          permissions: ['read'],
+          expiresIn: 60,
+          recipients: [alice.recipient],
+        }),
+      ),
+    );
+    errors.push(await failure(() => s3.createMultipartUpload({ bucket: '403', key: 'k' })));
+    errors.push(await failure(() => s3.presign({ method: 'GET', bucket: 'Bad', key: 'k', expiresIn: 60 })));
+    errors.push(
+      await failure(
+        () =>
+          new S3Issuer({
+            endpoint: origin,
+            region: 'us-east-1',
+            accessKeyId: 'a',
+            secretAccessKey: `${SECRET_KEY} `,
+          }),
+      ),
+    );
+    errors.push(await failure(() => gcs.presign({ method: 'GET', bucket: 'b', key: 'k', expiresIn: 60 })));
+
+    expect(errors.length).toBeGreaterThan(20);
+    for (const value of [s3, gcs, ...errors]) {
+      for (const text of renderings(value)) {
+        for (const secret of secrets) expect(text).not.toContain(secret);
+      }
     }
   });
 });

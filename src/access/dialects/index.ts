@@ -7,10 +7,11 @@ import type { Driver } from '../../par/driver.js';
 import { azureDialect } from './azure.js';
 import type { Dialect } from './dialect.js';
 import { fileDialect } from './file.js';
+import { gcsDialect } from './gcs.js';
 import { httpsDialect } from './https.js';
 import { ociDialect } from './oci-shape.js';
 import { parkitDialect } from './parkit.js';
-import { signedUrlDialect } from './signed-url.js';
+import { s3Dialect } from './s3.js';
 
 const DIALECTS: Partial<Record<Driver, Dialect>> = {
   // Azure Blob SAS: blob and container Pars, listing, block uploads.
@@ -21,8 +22,10 @@ const DIALECTS: Partial<Record<Driver, Dialect>> = {
   parkit: parkitDialect,
   // OCI Object Storage PAR URLs: the same shape, without holder revocation.
   oci: ociDialect,
-  // A pre-signed S3 object URL reads, writes and deletes through the one URL.
-  s3: signedUrlDialect,
+  // S3Issuer's grants: pre-signed URLs, POST policies, temporary credentials.
+  s3: s3Dialect,
+  // GcsIssuer's V4 signed URLs.
+  gcs: gcsDialect,
   // Stoa hands out pre-signed GET URLs: read them as plain https objects.
   stoa: httpsDialect,
 };

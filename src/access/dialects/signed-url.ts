@@ -1,13 +1,14 @@
 /**
  * A pre-signed object URL (S3-style): the one URL answers `GET`/`HEAD` to read, `PUT` to write
  * and `DELETE` to remove, as far as its signature allows. The store decides what is permitted;
- * the Par's permissions are checked before any request.
+ * the Par's permissions are checked before any request. The `s3`, `gcs` and `parkit` dialects
+ * use it for every single signed URL.
  *
  * @module
  */
 import type { ObjectEndpoint } from '../endpoint.js';
 import { send, statFromHeaders } from '../http.js';
-import type { Dialect, DialectContext } from './dialect.js';
+import type { DialectContext } from './dialect.js';
 import { readOnlyHttpObject } from './https.js';
 
 /**
@@ -44,8 +45,3 @@ export function signedUrlObject(url: string, context: DialectContext): ObjectEnd
     },
   };
 }
-
-/** The pre-signed object URL dialect (used for `s3` object Pars). */
-export const signedUrlDialect: Dialect = {
-  object: signedUrlObject,
-};

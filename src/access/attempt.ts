@@ -8,7 +8,7 @@
  * @module
  */
 import { platformFetch, platformHttp, RequestTimeoutError } from '../platform/http-client.js';
-import type { DialectContext } from './dialects/dialect.js';
+import type { SendContext } from './dialects/dialect.js';
 
 /** A request body the platform client can send. */
 export type PlainBody = Uint8Array | ReadableStream<Uint8Array> | undefined;
@@ -47,7 +47,7 @@ function touching(stream: ReadableStream<Uint8Array>, touch: () => void): Readab
 }
 
 async function viaFetch(
-  context: DialectContext,
+  context: SendContext,
   url: string,
   init: RequestInit,
   body: RequestInit['body'],
@@ -132,7 +132,7 @@ async function viaFetch(
  * @returns the response, body unread
  */
 export async function sendOnce(
-  context: DialectContext,
+  context: SendContext,
   url: string,
   init: RequestInit & { readonly headers: Headers },
   timeout: number,

@@ -136,6 +136,11 @@ export interface ObjectEndpoint {
   remove(request: { readonly signal?: AbortSignal }): Promise<void>;
   /** Present when the store takes large uploads in parts; the writers then use it. */
   readonly parts?: PartUploader;
+  /**
+   * True when the store must know a body's length before it arrives (S3 and GCS PUT). A stream
+   * of unknown length is then read into memory up to `parts.threshold` first, or refused.
+   */
+  readonly requiresLength?: boolean;
 }
 
 /** Operations on a bucket. Keys are full keys within the bucket. */

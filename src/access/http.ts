@@ -20,7 +20,7 @@ import { redactUrl } from '../par/redact.js';
 import { RequestTimeoutError } from '../platform/http-client.js';
 import { sendOnce } from './attempt.js';
 import { checksumsFromHeaders } from './checksum.js';
-import type { DialectContext } from './dialects/dialect.js';
+import type { SendContext } from './dialects/dialect.js';
 import type { ObjectStat } from './endpoint.js';
 import { checkUsable } from './guard.js';
 import { transferSettings } from './options.js';
@@ -209,16 +209,12 @@ export function transportError(error: unknown, facts: RequestFacts): unknown {
   return networkError(error, facts);
 }
 
-async function refusal(
-  context: DialectContext,
-  response: Response,
-  facts: RequestFacts,
-): Promise<ParkitError> {
+async function refusal(context: SendContext, response: Response, facts: RequestFacts): Promise<ParkitError> {
   const error = await errorForResponse(response, facts);
   // A store that refuses a link because it ran out while the transfer was under way.
   if ((response.status === 401 || response.status === 403) && !(error instanceof ExpiredError)) {
     try {
-      checkUsable(context.par, context.options ?? {}, 0);
+      if (context.par !== undefined) checkUsable(context.par, context.options ?? {}, 0);
     } catch (expired) {
       return expired as ExpiredError;
     }
@@ -242,7 +238,7 @@ async function refusal(
  *   keep-alive connections); elsewhere, or with a caller's `fetch`, that fetch;
  * - typed errors with the URL redacted, and the attempt count on TransferError.
  *
- * @param context - the dialect context (fetch, Par, options)
+ * @param context - fetch, and the Par and options when the request is made through a Par
  * @param url - where (a secret; never put in a message unredacted)
  * @param init - method, headers, body, signal
  * @param options - statuses that are answers (the array form is the original signature), retry
@@ -252,7 +248,7 @@ async function refusal(
  *   signal's reason when aborted
  */
 export async function send(
-  context: DialectContext,
+  context: SendContext,
   url: string,
   init: RequestInit,
   options: readonly number[] | SendOptions = [],
@@ -275,7 +271,7 @@ export async function send(
   const attempts = repeatable ? policy.attempts : 1;
   for (let attempt = 1; ; attempt++) {
     signal?.throwIfAborted();
-    checkUsable(context.par, access);
+    if (context.par !== undefined) checkUsable(context.par, access);
     if (attempt > 1 && again !== undefined) body = again();
     const facts = { method, url, attempts: attempt };
     let response: Response | undefined;
@@ -303,7 +299,7 @@ export async function send(
     }
     const delay = backoffDelay(attempt, policy, retryAfter);
     // Waiting past the Par's validity would only end in ExpiredError: say so now.
-    checkUsable(context.par, access, settings.buffer + delay / 1000);
+    if (context.par !== undefined) checkUsable(context.par, access, settings.buffer + delay / 1000);
     await policy.sleep(delay, signal);
   }
 }

@@ -14,6 +14,12 @@ import { type TransferOptions, writeData, writeFromFile } from './transfer.js';
 export interface WriteOptions extends TransferOptions {
   /** Content type to store (defaults depend on the method). */
   readonly contentType?: string;
+  /**
+   * The exact length of a stream, when known. Stores that need the length in advance (S3, GCS)
+   * then take a stream of any size in one request; a stream that gives another length fails
+   * and nothing is stored.
+   */
+  readonly size?: number;
 }
 
 /** Bytes to store: a byte array or a web stream. */

@@ -205,13 +205,21 @@ export function writeData(
   endpoint: ObjectEndpoint,
   settings: TransferSettings,
   data: Uint8Array | ReadableStream<Uint8Array>,
-  options: TransferOptions & { readonly contentType?: string } = {},
+  options: TransferOptions & { readonly contentType?: string; readonly size?: number } = {},
 ): Promise<ObjectStat> {
+  const size = options.size;
+  if (size !== undefined && (!Number.isSafeInteger(size) || size < 0)) {
+    throw new RangeError('size must be a non-negative integer number of bytes');
+  }
+  if (size !== undefined && data instanceof Uint8Array && size !== data.length) {
+    throw new RangeError(`size is ${size} but the data holds ${data.length} bytes`);
+  }
   return upload(endpoint, data, {
     settings,
     signal: options.signal,
     contentType: options.contentType,
     onProgress: options.onProgress,
+    size,
   });
 }
 

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { TransferError } from '../par/errors.js';
+import { NotSupportedError, TransferError } from '../par/errors.js';
 import type { ObjectEndpoint, ObjectStat, WriteRequest } from './endpoint.js';
 import { replayable } from './http.js';
 import type { TransferSettings } from './options.js';
@@ -149,6 +149,16 @@ export async function upload(
       data = join(prefix.chunks, prefix.length);
       return upload(endpoint, data, request);
     }
+  }
+  if (data instanceof ReadableStream && known === undefined && endpoint.requiresLength === true) {
+    const prefix = await readPrefix(data, threshold);
+    if (!prefix.ended) {
+      await prefix.rest.cancel().catch(() => undefined);
+      throw new NotSupportedError(
+        `this store needs an upload's length in advance, and the stream is over ${threshold} bytes: give its size (WriteOptions.size), or use a Par that allows uploads in parts`,
+      );
+    }
+    return upload(endpoint, join(prefix.chunks, prefix.length), request);
   }
   if (data instanceof Uint8Array) {
     progress(0);

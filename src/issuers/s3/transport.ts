@@ -5,13 +5,13 @@
  * @internal
  * @module
  */
-import type { DialectContext } from '../../access/dialects/dialect.js';
+import type { SendContext } from '../../access/dialects/dialect.js';
 
 /**
- * A dialect context for requests made on no Par's behalf. `send()` uses only `fetch`.
+ * The context of a request made on no Par's behalf (no expiry to check).
  *
  * @param fetcher - the fetch to use (default: the global one)
  */
-export function issuerContext(fetcher: typeof fetch | undefined): DialectContext {
-  return { fetch: fetcher ?? globalThis.fetch.bind(globalThis) } as unknown as DialectContext;
+export function issuerContext(fetcher: typeof fetch | undefined): SendContext {
+  return { fetch: fetcher ?? globalThis.fetch.bind(globalThis) };
 }

@@ -76,5 +76,7 @@ export function expiryAware(
     write: (body, request) => refusalAfter(until.write, () => endpoint.write(body, request)),
     remove: (request) => refusalAfter(until.remove, () => endpoint.remove(request)),
     ...(endpoint.parts === undefined ? {} : { parts: endpoint.parts }),
+    // Every S3 and GCS endpoint is wrapped here; their PUT needs a Content-Length.
+    requiresLength: true,
   };
 }

@@ -11,7 +11,7 @@ import { TransferError } from '../../../par/errors.js';
 import { redactUrl } from '../../../par/redact.js';
 import type { ObjectStat, PartLimits, PartUpload, UploadedPart } from '../../endpoint.js';
 import { send } from '../../http.js';
-import type { DialectContext } from '../dialect.js';
+import type { SendContext } from '../dialect.js';
 import { escapeXml, xmlText } from './xml.js';
 
 /** S3's limits: parts of 5 MiB to 5 GiB (the last may be smaller), at most 10 000 of them. */
@@ -41,7 +41,7 @@ const unquote = (etag: string) => etag.replace(/^W\//, '').replace(/^"|"$/g, '')
  * @param context - transport
  * @returns the upload
  */
-export function s3PartUpload(requests: PartRequests, maxParts: number, context: DialectContext): PartUpload {
+export function s3PartUpload(requests: PartRequests, maxParts: number, context: SendContext): PartUpload {
   return {
     async uploadPart(partNumber, body, request) {
       if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > maxParts) {
@@ -118,7 +118,7 @@ function sumSizes(parts: readonly UploadedPart[]): number {
 export async function createUpload(
   url: string,
   contentType: string | undefined,
-  context: DialectContext,
+  context: SendContext,
   signal?: AbortSignal,
 ): Promise<string> {
   const response = await send(context, url, {

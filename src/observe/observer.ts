@@ -472,7 +472,7 @@ export class ParkitObserver implements SubmissionRecorder {
    * @returns the slot and submission, or undefined when none is completed
    * @throws NotFoundError for an unknown sequence
    */
-  latestCompleted(
+  async latestCompleted(
     sequence: string,
     options: WindowOptions & RecorderCallOptions = {},
   ): Promise<SlotSubmission | undefined> {
@@ -493,7 +493,7 @@ export class ParkitObserver implements SubmissionRecorder {
    * @returns the find with exactness, difference and slots apart, or undefined
    * @throws NotFoundError for an unknown sequence or `from` slot
    */
-  findClosest(
+  async findClosest(
     sequence: string,
     target: ClosestTarget,
     options: FindClosestOptions = {},

@@ -54,8 +54,10 @@ afterAll(async () => {
   await t.stop();
 });
 
-const readPar = async () => (await t.mint({ bucket: 'reports', prefix: 'q3/', permissions: ['read', 'list'] })).par;
-const metricsOf = (submission: Submission) => Object.fromEntries(submission.metrics.map((m) => [m.metric, m.value]));
+const readPar = async () =>
+  (await t.mint({ bucket: 'reports', prefix: 'q3/', permissions: ['read', 'list'] })).par;
+const metricsOf = (submission: Submission) =>
+  Object.fromEntries(submission.metrics.map((m) => [m.metric, m.value]));
 
 describe('a Downloader run against a real parkit server', () => {
   it('creates a submission with bytes, objects, duration, checksum verification and Completed', async () => {
@@ -75,12 +77,21 @@ describe('a Downloader run against a real parkit server', () => {
     expect(ref?.sequence).toBe('reports-daily');
     // No tag given: the scheduled delivery due now (today at 06:00 UTC, or yesterday's before then).
     const now = new Date();
-    const due = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 6) - (now.getUTCHours() < 6 ? 86_400_000 : 0));
+    const due = new Date(
+      Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 6) -
+        (now.getUTCHours() < 6 ? 86_400_000 : 0),
+    );
     expect(ref?.tag).toBe(due.toISOString().slice(0, 10));
 
     const submission = await observer.getSubmission(ref as NonNullable<typeof ref>);
     const metrics = metricsOf(submission);
-    expect(metrics).toMatchObject({ bytes: totalBytes, objects: 3, transferredObjects: 3, skippedObjects: 0, totalBytes });
+    expect(metrics).toMatchObject({
+      bytes: totalBytes,
+      objects: 3,
+      transferredObjects: 3,
+      skippedObjects: 0,
+      totalBytes,
+    });
     expect(metrics.durationSeconds).toBeGreaterThanOrEqual(0);
     expect(submission.metrics.every((m) => m.stage === 'Download')).toBe(true);
     expect(submission.quality).toEqual([
@@ -93,7 +104,10 @@ describe('a Downloader run against a real parkit server', () => {
         recorded: expect.any(String),
       },
     ]);
-    expect(submission.statuses.map((x) => `${x.status}/${x.stage}`)).toEqual(['Started/Download', 'Completed/Submission']);
+    expect(submission.statuses.map((x) => `${x.status}/${x.stage}`)).toEqual([
+      'Started/Download',
+      'Completed/Submission',
+    ]);
     expect(submission.completed).toBeDefined();
     expect(submission.runEnvironments[0]?.data).toEqual({ host: 'test-runner', parkit: '0.1.0' });
     expect((await observer.latestCompleted('reports-daily'))?.submission.id).toBe(submission.id);
@@ -109,8 +123,16 @@ describe('a Downloader run against a real parkit server', () => {
     const second = await downloader.download(await readPar());
     expect(second.submission?.id).not.toBe(first.submission?.id);
     expect(second.submission?.tag).toBe('2024-05-02');
-    const submission = await observer.getSubmission(second.submission as NonNullable<typeof second.submission>);
-    expect(metricsOf(submission)).toMatchObject({ bytes: 0, objects: 3, transferredObjects: 0, skippedObjects: 3, totalBytes });
+    const submission = await observer.getSubmission(
+      second.submission as NonNullable<typeof second.submission>,
+    );
+    expect(metricsOf(submission)).toMatchObject({
+      bytes: 0,
+      objects: 3,
+      transferredObjects: 0,
+      skippedObjects: 3,
+      totalBytes,
+    });
     expect(submission.completed).toBeDefined();
     const slotSubmissions = await observer.listSubmissions('reports-daily', '2024-05-02');
     expect(slotSubmissions.items.map((x) => x.id)).toEqual([first.submission?.id, second.submission?.id]);
@@ -157,7 +179,11 @@ describe('a Downloader run against a real parkit server', () => {
     expect(readdirSync(location)).toEqual(['good.csv']);
     const [submission] = (await observer.listSubmissions('incoming', 'mismatch')).items;
     expect(submission?.quality).toMatchObject([
-      { tool: CHECKSUM_TOOL, action: 'cancelled', results: JSON.stringify({ checked: 2, verified: 1, mismatched: 1, unverified: 0 }) },
+      {
+        tool: CHECKSUM_TOOL,
+        action: 'cancelled',
+        results: JSON.stringify({ checked: 2, verified: 1, mismatched: 1, unverified: 0 }),
+      },
     ]);
     expect(metricsOf(submission as Submission)).toMatchObject({ objects: 1, bytes: 8 });
     expect(submission?.status).toBe('Failed');
@@ -204,7 +230,10 @@ describe('Pacifica downloads through cartd', () => {
       const ok = await downloader(fresh()).cloudEvent(event((id) => sha1(content(id))));
       const good = await observer.getSubmission(ok.submission as NonNullable<typeof ok.submission>);
       expect(metricsOf(good)).toMatchObject({ objects: 2, transferredObjects: 2, bytes: 14 });
-      expect(good.quality[0]).toMatchObject({ action: 'continued', results: JSON.stringify({ checked: 2, verified: 2, mismatched: 0, unverified: 0 }) });
+      expect(good.quality[0]).toMatchObject({
+        action: 'continued',
+        results: JSON.stringify({ checked: 2, verified: 2, mismatched: 0, unverified: 0 }),
+      });
       expect(good.completed).toBeDefined();
 
       const error = await downloader(fresh())

@@ -4,7 +4,7 @@
  * would refuse to).
  */
 import { ParkitObserver } from '../../src/index.js';
-import { type ServerOptions } from '../../src/server/index.js';
+import type { ServerOptions } from '../../src/server/index.js';
 import { startServer, type TestServer } from '../server/helpers.js';
 
 /** A server whose clock the test sets. */
@@ -15,7 +15,11 @@ export interface ObservedServer extends TestServer {
   /** Move the server's clock on. */
   advance(seconds: number): void;
   /** A raw admin API call: status and parsed body. */
-  raw(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  raw(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
 }
 
 /** Start a server at a given time. */
@@ -45,7 +49,10 @@ export async function startObserved(
         ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       });
       const text = await response.text();
-      return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+      return {
+        status: response.status,
+        body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+      };
     },
   };
 }

@@ -73,15 +73,29 @@ describe('LucoPy request shapes', () => {
       { position: 1, key: 'region', value: 'eu' },
     ]);
 
-    const ref = await api.createSubmission(slotId, { stage: 'Download', runEnvironments: [{ host: 'w1', cores: 2 }] });
+    const ref = await api.createSubmission(slotId, {
+      stage: 'Download',
+      runEnvironments: [{ host: 'w1', cores: 2 }],
+    });
     await api.submitMetrics(ref, 'Download', { bytes: 0, objects: 3 });
-    await api.submitQuality(ref, { stage: 'Download', tool: 'parkit-checksum', results: { verified: 3 }, action: 'continued' });
+    await api.submitQuality(ref, {
+      stage: 'Download',
+      tool: 'parkit-checksum',
+      results: { verified: 3 },
+      action: 'continued',
+    });
     await api.submitStatus(ref, { status: 'Started', stage: 'Download' });
     await api.submitCompletedStatus(ref);
 
     const metricsPost = luco.requests.find((r) => r.path.endsWith('/metrics') && r.method === 'POST');
     expect(metricsPost?.path).toBe(`/v2/slots/${slotId}/submissions/${ref.submissionId}/metrics`);
-    expect(metricsPost?.body).toEqual({ stage: 'Download', metrics: [{ metric: 'bytes', value: 0 }, { metric: 'objects', value: 3 }] });
+    expect(metricsPost?.body).toEqual({
+      stage: 'Download',
+      metrics: [
+        { metric: 'bytes', value: 0 },
+        { metric: 'objects', value: 3 },
+      ],
+    });
     const quality = luco.requests.find((r) => r.path.endsWith('/quality'));
     expect(quality?.body).toEqual({
       stage: 'Download',
@@ -92,7 +106,14 @@ describe('LucoPy request shapes', () => {
       action: 'Continued',
     });
     const status = luco.requests.filter((r) => r.path.endsWith('/status')).at(-1);
-    expect(status?.body).toEqual({ runId: '', status: 'Completed', stage: 'Submission', type: null, message: null, modifiedBy: null });
+    expect(status?.body).toEqual({
+      runId: '',
+      status: 'Completed',
+      stage: 'Submission',
+      type: null,
+      message: null,
+      modifiedBy: null,
+    });
 
     const stored = luco.submission(ref.submissionId);
     expect(stored?.metrics).toEqual([
@@ -103,8 +124,13 @@ describe('LucoPy request shapes', () => {
     expect(stored?.endedOn).not.toBeNull();
 
     const view = await api.getSubmission(ref);
-    expect(view).toMatchObject({ slot: { slotId, tag: '2024-05-01' }, submission: { slotSubmissionId: ref.submissionId, status: 'Completed' } });
-    expect(await api.getMetrics(ref, { metrics: ['bytes'] })).toEqual([{ stage: 'Download', metric: 'bytes', value: 0 }]);
+    expect(view).toMatchObject({
+      slot: { slotId, tag: '2024-05-01' },
+      submission: { slotSubmissionId: ref.submissionId, status: 'Completed' },
+    });
+    expect(await api.getMetrics(ref, { metrics: ['bytes'] })).toEqual([
+      { stage: 'Download', metric: 'bytes', value: 0 },
+    ]);
   });
 
   it("LucoPy's find methods", async () => {
@@ -115,9 +141,13 @@ describe('LucoPy request shapes', () => {
     await api.submitStatus(newer, { status: 'Failed', stage: 'Submission' });
 
     const latest = await api.findLatestSubmissionBySlotSequence(definition);
-    expect(latest?.slotId).toBe((await api.findSlotId('2024-05-01', definition)));
+    expect(latest?.slotId).toBe(await api.findSlotId('2024-05-01', definition));
     const search = luco.requests.at(-2);
-    expect(Object.fromEntries([...(search?.query ?? new URLSearchParams())].filter(([k]) => k !== 'SlotSequenceDefinition'))).toEqual({
+    expect(
+      Object.fromEntries(
+        [...(search?.query ?? new URLSearchParams())].filter(([k]) => k !== 'SlotSequenceDefinition'),
+      ),
+    ).toEqual({
       OnlyLatestSlot: 'true',
       OnlyDeliveredSlots: 'true',
       OnlyCompletedSubmissions: 'true',
@@ -125,8 +155,13 @@ describe('LucoPy request shapes', () => {
     });
     const before = await api.findLatestSubmissionBySlotSequence(definition, { expectedBefore: '2024-05-01' });
     expect(before).toEqual(older);
-    expect(await api.findLatestSubmissionBySlotSequence(definition, { expectedAfter: '2024-05-02' })).toBeUndefined();
-    const all = await api.findSubmissionsBySlotSequence(definition, { onlyLatestSlot: false, onlyCompletedSubmissions: false });
+    expect(
+      await api.findLatestSubmissionBySlotSequence(definition, { expectedAfter: '2024-05-02' }),
+    ).toBeUndefined();
+    const all = await api.findSubmissionsBySlotSequence(definition, {
+      onlyLatestSlot: false,
+      onlyCompletedSubmissions: false,
+    });
     expect(all.slots.map((slot) => slot.slotId).length).toBe(3);
 
     const closest = await api.findSubmissionInSlotSequence(newer, {
@@ -152,7 +187,11 @@ describe('tokens', () => {
     await api.createSubmission(slotId);
     expect(source.handed).toHaveLength(2);
     expect(luco.requests.at(-1)?.authorization).toBe(`Bearer ${source.handed[1]}`);
-    expect(luco.requests.filter((r) => r.authorization === `Bearer ${source.handed[0]}`).every((r) => r.method === 'GET')).toBe(true);
+    expect(
+      luco.requests
+        .filter((r) => r.authorization === `Bearer ${source.handed[0]}`)
+        .every((r) => r.method === 'GET'),
+    ).toBe(true);
   });
 
   it('concurrent calls share one token request; LucoPy-style [token, expiry] pairs work', async () => {
@@ -176,7 +215,12 @@ describe('tokens', () => {
   it('after a 401 the token is renewed and the request sent once more', async () => {
     const source = identity(300);
     const log: LucoLogEntry[] = [];
-    const api = new LucoClient({ url: luco.url, identity: source, now: () => clock, log: (entry) => log.push(entry) });
+    const api = new LucoClient({
+      url: luco.url,
+      identity: source,
+      now: () => clock,
+      log: (entry) => log.push(entry),
+    });
     const slotId = await api.findSlotId('2024-05-01', definition);
     luco.revokeTokens();
     const ref = await api.createSubmission(slotId);
@@ -205,7 +249,13 @@ describe('tokens', () => {
     const log: LucoLogEntry[] = [];
     const api = new LucoClient({
       url: luco.url,
-      azure: { tenantId: 'tenant-1', clientId: 'app-1', clientSecret: SECRET, resourceId: 'api://luco', tokenUrl: luco.tokenUrl },
+      azure: {
+        tenantId: 'tenant-1',
+        clientId: 'app-1',
+        clientSecret: SECRET,
+        resourceId: 'api://luco',
+        tokenUrl: luco.tokenUrl,
+      },
       now: () => clock,
       log: (entry) => log.push(entry),
     });
@@ -222,35 +272,67 @@ describe('tokens', () => {
   it('a refused token request says why, without the secret', async () => {
     const api = new LucoClient({
       url: luco.url,
-      azure: { tenantId: 'tenant-1', clientId: 'app-1', clientSecret: 'wrong-secret-abcdef', resourceId: 'api://luco', tokenUrl: luco.tokenUrl },
+      azure: {
+        tenantId: 'tenant-1',
+        clientId: 'app-1',
+        clientSecret: 'wrong-secret-abcdef',
+        resourceId: 'api://luco',
+        tokenUrl: luco.tokenUrl,
+      },
     });
     const error = (await api.findSlotId('x', definition).catch((e: unknown) => e)) as RemoteServiceError;
     expect(error).toBeInstanceOf(RemoteServiceError);
     expect(error.status).toBe(401);
     expect(error.serviceMessage).toMatch(/AADSTS7000215/);
-    expect(error.message).toMatch(/^Luco token request was refused \(401 POST http:\/\/127\.0\.0\.1:\d+\/tenant-1\/oauth2\/v2\.0\/token\)/);
+    expect(error.message).toMatch(
+      /^Luco token request was refused \(401 POST http:\/\/127\.0\.0\.1:\d+\/tenant-1\/oauth2\/v2\.0\/token\)/,
+    );
     const scope = new LucoClient({
       url: luco.url,
-      azure: { tenantId: 'tenant-1', clientId: 'app-1', clientSecret: SECRET, resourceId: 'api://other', tokenUrl: luco.tokenUrl },
+      azure: {
+        tenantId: 'tenant-1',
+        clientId: 'app-1',
+        clientSecret: SECRET,
+        resourceId: 'api://other',
+        tokenUrl: luco.tokenUrl,
+      },
     });
-    await expect(scope.findSlotId('x', definition)).rejects.toMatchObject({ status: 400, serviceMessage: expect.stringMatching(/scope/) });
+    await expect(scope.findSlotId('x', definition)).rejects.toMatchObject({
+      status: 400,
+      serviceMessage: expect.stringMatching(/scope/),
+    });
   });
 });
 
 describe('refusals and bad arguments', () => {
   it('map to RemoteServiceError with status, method, redacted URL and the service message', async () => {
     const api = client();
-    const unknown = (await api.findSlotId('2024-05-01', { source: 'nope' }).catch((e: unknown) => e)) as RemoteServiceError;
-    expect(unknown).toMatchObject({ status: 404, method: 'POST', serviceMessage: 'No slot sequence matches the definition.' });
+    const unknown = (await api
+      .findSlotId('2024-05-01', { source: 'nope' })
+      .catch((e: unknown) => e)) as RemoteServiceError;
+    expect(unknown).toMatchObject({
+      status: 404,
+      method: 'POST',
+      serviceMessage: 'No slot sequence matches the definition.',
+    });
     expect(unknown.url).toMatch(/\/api\/slots\/$/);
 
     const slotId = await api.findSlotId('2024-05-01', definition);
-    luco.failNext(422, { title: 'One or more validation errors occurred.', status: 422, errors: { Stage: ['Too long.'] } });
+    luco.failNext(422, {
+      title: 'One or more validation errors occurred.',
+      status: 422,
+      errors: { Stage: ['Too long.'] },
+    });
     const invalid = (await api.createSubmission(slotId).catch((e: unknown) => e)) as RemoteServiceError;
-    expect(invalid).toMatchObject({ status: 422, serviceMessage: 'One or more validation errors occurred.; Stage: Too long.' });
+    expect(invalid).toMatchObject({
+      status: 422,
+      serviceMessage: 'One or more validation errors occurred.; Stage: Too long.',
+    });
 
     luco.failNext(500, { title: 'Internal Server Error', status: 500 });
-    const search = (await api.findSlotId('2024-05-01', definition).catch((e: unknown) => e)) as RemoteServiceError;
+    const search = (await api
+      .findSlotId('2024-05-01', definition)
+      .catch((e: unknown) => e)) as RemoteServiceError;
     expect(search.status).toBe(500);
     expect(search.url).toMatch(/\/slots\/search\/\?…$/);
     expect(search.message).not.toContain('SlotSequenceDefinition');
@@ -260,7 +342,10 @@ describe('refusals and bad arguments', () => {
     const source = identity();
     const api = new LucoClient({ url: luco.url, identity: source, now: () => clock });
     const slotId = await api.findSlotId('2024-05-01', definition);
-    luco.failNext(400, { title: 'Bad Request', detail: `rejected Authorization: Bearer ${source.handed[0]}` });
+    luco.failNext(400, {
+      title: 'Bad Request',
+      detail: `rejected Authorization: Bearer ${source.handed[0]}`,
+    });
     const error = (await api.createSubmission(slotId).catch((e: unknown) => e)) as RemoteServiceError;
     expect(error.serviceMessage).toBe('rejected Authorization: Bearer …');
   });
@@ -272,7 +357,9 @@ describe('refusals and bad arguments', () => {
     const api = new LucoClient({ url, identity: identity() });
     await expect(api.findSlotId('x', definition)).rejects.toMatchObject({ code: 'PARKIT_TRANSFER_FAILED' });
 
-    expect(() => new LucoClient({ url: 'http://luco.example.org/api', identity: identity() })).toThrow(/https/);
+    expect(() => new LucoClient({ url: 'http://luco.example.org/api', identity: identity() })).toThrow(
+      /https/,
+    );
     expect(() => new LucoClient({ url: luco.url })).toThrow(TypeError);
     expect(
       () =>
@@ -284,10 +371,17 @@ describe('refusals and bad arguments', () => {
     ).toThrow(/not both/);
     const ok = client();
     await expect(ok.findSlotId('x', [{ a: '1', b: '2' }])).rejects.toThrow(TypeError);
-    await expect(ok.submitMetrics({ slotId: 1, submissionId: 1 }, 'S', { rows: Number.NaN })).rejects.toThrow(RangeError);
-    await expect(ok.findSubmissionInSlotSequence({ slotId: 1, submissionId: 1 }, { timeDifference: '1 day' })).rejects.toThrow(RangeError);
+    await expect(ok.submitMetrics({ slotId: 1, submissionId: 1 }, 'S', { rows: Number.NaN })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(
+      ok.findSubmissionInSlotSequence({ slotId: 1, submissionId: 1 }, { timeDifference: '1 day' }),
+    ).rejects.toThrow(RangeError);
     await expect(ok.createSubmission(-1)).rejects.toThrow(TypeError);
-    const broken = new LucoClient({ url: luco.url, identity: { generateToken: () => ({ token: '', expires: 0 }) } });
+    const broken = new LucoClient({
+      url: luco.url,
+      identity: { generateToken: () => ({ token: '', expires: 0 }) },
+    });
     await expect(broken.findSlotId('x', definition)).rejects.toThrow(/non-empty token/);
   });
 });
@@ -314,17 +408,22 @@ describe('a Downloader run exported to Luco and the parkit server at once', () =
         expires: { hours: 1 },
         recipients: [me.recipient],
       });
-      const result = await new Downloader(mkdtempSync(join(tmpdir(), 'parkit-luco-out-')), { identity: me.identity }).download(par, {
+      const result = await new Downloader(mkdtempSync(join(tmpdir(), 'parkit-luco-out-')), {
+        identity: me.identity,
+      }).download(par, {
         observe: { recorder, sequence: 'sales-eu', tag: '2024-05-03' },
       });
       const mine = await observer.getSubmission(result.submission as NonNullable<typeof result.submission>);
       expect(mine.completed).toBeDefined();
       const slotId = await client().findSlotId('2024-05-03', definition);
       const exported = luco.submission(
-        (await client().findLatestSubmissionBySlotSequence(definition, { expectedAfter: '2024-05-03' }))?.submissionId ?? -1,
+        (await client().findLatestSubmissionBySlotSequence(definition, { expectedAfter: '2024-05-03' }))
+          ?.submissionId ?? -1,
       );
       expect(exported?.slotId).toBe(slotId);
-      expect(exported?.metrics.map((m) => [m.metric, m.value])).toEqual(mine.metrics.map((m) => [m.metric, m.value]));
+      expect(exported?.metrics.map((m) => [m.metric, m.value])).toEqual(
+        mine.metrics.map((m) => [m.metric, m.value]),
+      );
       expect(exported?.statuses.map((s) => s.status)).toEqual(['Started', 'Completed']);
       expect(exported?.quality[0]).toMatchObject({ tool: 'parkit-checksum', action: 'Continued' });
     } finally {
@@ -342,10 +441,21 @@ describe('no secret in any error, log or rendering', () => {
   it('tokens and the client secret never show', async () => {
     const log: LucoLogEntry[] = [];
     const source = identity();
-    const api = new LucoClient({ url: luco.url, identity: source, now: () => clock, log: (e) => log.push(e) });
+    const api = new LucoClient({
+      url: luco.url,
+      identity: source,
+      now: () => clock,
+      log: (e) => log.push(e),
+    });
     const azure = new LucoClient({
       url: luco.url,
-      azure: { tenantId: 'tenant-1', clientId: 'app-1', clientSecret: SECRET, resourceId: 'api://luco', tokenUrl: luco.tokenUrl },
+      azure: {
+        tenantId: 'tenant-1',
+        clientId: 'app-1',
+        clientSecret: SECRET,
+        resourceId: 'api://luco',
+        tokenUrl: luco.tokenUrl,
+      },
       log: (e) => log.push(e),
     });
     const errors: unknown[] = [];
@@ -361,7 +471,12 @@ describe('no secret in any error, log or rendering', () => {
     }
     expect(errors.every((e) => isParkitError(e))).toBe(true);
     const shown = [
-      ...errors.flatMap((e) => [String(e), inspect(e, { depth: 10, showHidden: true }), JSON.stringify(e), (e as Error).stack ?? '']),
+      ...errors.flatMap((e) => [
+        String(e),
+        inspect(e, { depth: 10, showHidden: true }),
+        JSON.stringify(e),
+        (e as Error).stack ?? '',
+      ]),
       JSON.stringify(log),
       String(api),
       inspect(api, { depth: 10, showHidden: true }),

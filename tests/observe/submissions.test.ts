@@ -22,7 +22,12 @@ afterAll(() => s.stop());
 describe('metrics', () => {
   it('keep zero (LucoPy 1.2.3 dropped it) and negative values', async () => {
     const ref = await fresh('zeros');
-    const after = await s.observer.submitMetrics(ref, 'Load', { rows: 0, rejected: 0, delta: -3, ratio: 0.5 });
+    const after = await s.observer.submitMetrics(ref, 'Load', {
+      rows: 0,
+      rejected: 0,
+      delta: -3,
+      ratio: 0.5,
+    });
     expect(after.metrics.map(({ metric, value }) => [metric, value])).toEqual([
       ['rows', 0],
       ['rejected', 0],
@@ -48,11 +53,15 @@ describe('metrics', () => {
     const ref = await fresh('concurrent');
     const count = 40;
     await Promise.all(
-      Array.from({ length: count }, (_, n) => s.observer.submitMetrics(ref, `worker-${n % 4}`, { [`m${n}`]: n })),
+      Array.from({ length: count }, (_, n) =>
+        s.observer.submitMetrics(ref, `worker-${n % 4}`, { [`m${n}`]: n }),
+      ),
     );
     const after = await s.observer.getSubmission(ref);
     expect(after.metrics).toHaveLength(count);
-    expect(after.metrics.map((m) => m.value).sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, n) => n));
+    expect(after.metrics.map((m) => m.value).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: count }, (_, n) => n),
+    );
   });
 
   it('concurrent metrics, quality results and statuses on one submission all land together', async () => {
@@ -60,9 +69,16 @@ describe('metrics', () => {
     await Promise.all([
       ...Array.from({ length: 10 }, (_, n) => s.observer.submitMetrics(ref, 'Load', { [`rows${n}`]: n })),
       ...Array.from({ length: 5 }, (_, n) =>
-        s.observer.submitQuality(ref, { stage: 'Load', tool: `check-${n}`, results: { ok: true }, action: 'continued' }),
+        s.observer.submitQuality(ref, {
+          stage: 'Load',
+          tool: `check-${n}`,
+          results: { ok: true },
+          action: 'continued',
+        }),
       ),
-      ...Array.from({ length: 5 }, (_, n) => s.observer.submitStatus(ref, { status: 'Progress', message: `step ${n}` })),
+      ...Array.from({ length: 5 }, (_, n) =>
+        s.observer.submitStatus(ref, { status: 'Progress', message: `step ${n}` }),
+      ),
     ]);
     const after = await s.observer.getSubmission(ref);
     expect([after.metrics.length, after.quality.length, after.statuses.length]).toEqual([10, 5, 5]);
@@ -72,12 +88,18 @@ describe('metrics', () => {
     const ref = await fresh('full');
     const per = OBSERVE_LIMITS.metricsPerRequest;
     for (let at = 0; at < OBSERVE_LIMITS.metrics; at += per) {
-      await s.observer.submitMetrics(ref, 'Load', Object.fromEntries(Array.from({ length: per }, (_, n) => [`m${at + n}`, n])));
+      await s.observer.submitMetrics(
+        ref,
+        'Load',
+        Object.fromEntries(Array.from({ length: per }, (_, n) => [`m${at + n}`, n])),
+      );
     }
     const refused = await s.observer.submitMetrics(ref, 'Load', { oneMore: 1 }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: 'PARKIT_CONFLICT', context: { serviceCode: 'SUBMISSION_FULL' } });
     // Replacing an existing metric still works.
-    expect((await s.observer.submitMetrics(ref, 'Load', { m0: 99 })).metrics).toHaveLength(OBSERVE_LIMITS.metrics);
+    expect((await s.observer.submitMetrics(ref, 'Load', { m0: 99 })).metrics).toHaveLength(
+      OBSERVE_LIMITS.metrics,
+    );
   });
 });
 
@@ -91,7 +113,12 @@ describe('quality results, statuses, run environments', () => {
       dataset: 'sales.parquet',
       action: 'cancelled',
     });
-    const after = await s.observer.submitQuality(ref, { stage: 'Validate', tool: 'rowcount', results: 'ok', action: 'continued' });
+    const after = await s.observer.submitQuality(ref, {
+      stage: 'Validate',
+      tool: 'rowcount',
+      results: 'ok',
+      action: 'continued',
+    });
     expect(after.quality).toEqual([
       {
         stage: 'Validate',
@@ -101,7 +128,13 @@ describe('quality results, statuses, run environments', () => {
         action: 'cancelled',
         recorded: expect.any(String),
       },
-      { stage: 'Validate', tool: 'rowcount', results: 'ok', action: 'continued', recorded: expect.any(String) },
+      {
+        stage: 'Validate',
+        tool: 'rowcount',
+        results: 'ok',
+        action: 'continued',
+        recorded: expect.any(String),
+      },
     ]);
     expect(after.stage).toBe('Validate');
   });
@@ -118,7 +151,11 @@ describe('quality results, statuses, run environments', () => {
     expect(after.completed).toBe('2024-05-01T07:10:00.000Z');
     s.setTime('2024-05-01T07:20:00.000Z');
     after = await s.observer.submitStatus(ref, { ...COMPLETED_STATUS, message: 'again' });
-    after = await s.observer.submitStatus(ref, { status: 'Reviewed', type: 'manual', message: 'looked fine\nreally' });
+    after = await s.observer.submitStatus(ref, {
+      status: 'Reviewed',
+      type: 'manual',
+      message: 'looked fine\nreally',
+    });
     expect(after.completed).toBe('2024-05-01T07:10:00.000Z');
     expect(after.status).toBe('Reviewed');
     expect(after.statuses.map((x) => [x.status, x.stage ?? null])).toEqual([
@@ -157,7 +194,9 @@ describe('persistence', () => {
       expect(await observer.getSubmission(ref)).toEqual(before);
       expect((await observer.getSequence('loads')).description).toBe('nightly loads');
       expect((await observer.latestCompleted('loads'))?.submission.id).toBe(ref.id);
-      expect((await observer.listSlots('loads', { limit: 1000 })).items.map((x) => x.tag)).toContain('durable');
+      expect((await observer.listSlots('loads', { limit: 1000 })).items.map((x) => x.tag)).toContain(
+        'durable',
+      );
       // And it keeps working after the restart.
       expect((await observer.submitMetrics(ref, 'Publish', { files: 1 })).metrics).toHaveLength(3);
     } finally {

@@ -39,20 +39,49 @@ describe('sequence definitions', () => {
     ['ok', { colour: 'red' }, 'UNKNOWN_FIELD'],
     ['ok', { description: 42 }, 'INVALID_DESCRIPTION'],
     ['ok', { parameters: { source: 'x' } }, 'INVALID_PARAMETERS'],
-    ['ok', { parameters: [{ key: 'a', value: 'x' }, { key: 'a', value: 'y' }] }, 'INVALID_PARAMETERS'],
+    [
+      'ok',
+      {
+        parameters: [
+          { key: 'a', value: 'x' },
+          { key: 'a', value: 'y' },
+        ],
+      },
+      'INVALID_PARAMETERS',
+    ],
     ['ok', { parameters: [{ key: 'has space', value: 'x' }] }, 'INVALID_PARAMETERS'],
     ['ok', { parameters: [{ key: 'a', value: 3 }] }, 'INVALID_PARAMETERS'],
     ['ok', { parameters: [{ key: 'a', value: 'x', extra: 1 }] }, 'UNKNOWN_FIELD'],
-    ['ok', { parameters: Array.from({ length: 33 }, (_, i) => ({ key: `k${i}`, value: 'v' })) }, 'INVALID_PARAMETERS'],
+    [
+      'ok',
+      { parameters: Array.from({ length: 33 }, (_, i) => ({ key: `k${i}`, value: 'v' })) },
+      'INVALID_PARAMETERS',
+    ],
     ['ok', { schedule: { everySeconds: 0, start: '2024-05-01T00:00:00Z' } }, 'INVALID_SCHEDULE'],
     ['ok', { schedule: { everySeconds: 1.5, start: '2024-05-01T00:00:00Z' } }, 'INVALID_SCHEDULE'],
     ['ok', { schedule: { everySeconds: 'daily', start: '2024-05-01T00:00:00Z' } }, 'INVALID_SCHEDULE'],
     ['ok', { schedule: { everySeconds: 60 } }, 'INVALID_TIME'],
     ['ok', { schedule: { everySeconds: 60, start: '2024-05-01T06:00' } }, 'INVALID_TIME'],
-    ['ok', { schedule: { everySeconds: 60, start: '2024-05-02T00:00:00Z', end: '2024-05-01T00:00:00Z' } }, 'INVALID_SCHEDULE'],
-    ['ok', { schedule: { everySeconds: 3600, start: '2024-05-01T00:00:00Z', tagFormat: 'yyyy-MM-dd' } }, 'INVALID_SCHEDULE'],
-    ['ok', { schedule: { everySeconds: 86_400, start: '2024-05-01T00:00:00Z', tagFormat: 'yyyy/MM/dd' } }, 'INVALID_SCHEDULE'],
-    ['ok', { schedule: { everySeconds: 86_400, start: '2024-05-01T00:00:00Z', when: 'now' } }, 'UNKNOWN_FIELD'],
+    [
+      'ok',
+      { schedule: { everySeconds: 60, start: '2024-05-02T00:00:00Z', end: '2024-05-01T00:00:00Z' } },
+      'INVALID_SCHEDULE',
+    ],
+    [
+      'ok',
+      { schedule: { everySeconds: 3600, start: '2024-05-01T00:00:00Z', tagFormat: 'yyyy-MM-dd' } },
+      'INVALID_SCHEDULE',
+    ],
+    [
+      'ok',
+      { schedule: { everySeconds: 86_400, start: '2024-05-01T00:00:00Z', tagFormat: 'yyyy/MM/dd' } },
+      'INVALID_SCHEDULE',
+    ],
+    [
+      'ok',
+      { schedule: { everySeconds: 86_400, start: '2024-05-01T00:00:00Z', when: 'now' } },
+      'UNKNOWN_FIELD',
+    ],
   ])('PUT %s %j → %s', async (name, body, code) => {
     const answer = await s.raw('PUT', `${base}/${name}`, body);
     expect(answer.status).toBe(400);
@@ -77,7 +106,9 @@ describe('sequence definitions', () => {
     expect((await s.observer.putSequence(changed, { overwrite: true })).sequence.description).toBe('hourly');
     await s.observer.findSlot('twice', { tag: '2024-05-01T03:00:00Z' });
     const reschedule = { ...changed, schedule: { everySeconds: 7200, start: '2024-05-01T00:00:00Z' } };
-    const kept = await s.observer.putSequence(reschedule, { overwrite: true }).catch((error: unknown) => error);
+    const kept = await s.observer
+      .putSequence(reschedule, { overwrite: true })
+      .catch((error: unknown) => error);
     expect((kept as { context: { serviceCode?: string } }).context.serviceCode).toBe('SCHEDULE_IN_USE');
     expect((await s.observer.getSequence('twice')).schedule?.everySeconds).toBe(3600);
   });
@@ -116,7 +147,9 @@ describe('slots', () => {
     expect(error).toBeInstanceOf(RemoteServiceError);
     expect((error as RemoteServiceError).status).toBe(400);
     expect((error as RemoteServiceError).context.serviceCode).toBe('TAG_NOT_ON_SCHEDULE');
-    await expect(s.observer.getSlot('daily', '2024-05-09')).rejects.toMatchObject({ code: 'PARKIT_NOT_FOUND' });
+    await expect(s.observer.getSlot('daily', '2024-05-09')).rejects.toMatchObject({
+      code: 'PARKIT_NOT_FOUND',
+    });
   });
 });
 
@@ -126,7 +159,17 @@ describe('what is posted to a submission', () => {
     ['metrics', 'INVALID_METRIC', { stage: 'Load', metrics: [{ metric: 'rows', value: null }] }],
     ['metrics', 'INVALID_METRIC', { stage: 'Load', metrics: [{ metric: 'rows', value: true }] }],
     ['metrics', 'INVALID_METRIC', { stage: 'Load', metrics: [{ metric: '', value: 1 }] }],
-    ['metrics', 'INVALID_METRIC', { stage: 'Load', metrics: [{ metric: 'a', value: 1 }, { metric: 'a', value: 2 }] }],
+    [
+      'metrics',
+      'INVALID_METRIC',
+      {
+        stage: 'Load',
+        metrics: [
+          { metric: 'a', value: 1 },
+          { metric: 'a', value: 2 },
+        ],
+      },
+    ],
     ['metrics', 'INVALID_METRIC', { stage: 'Load', metrics: [] }],
     ['metrics', 'INVALID_METRIC', { stage: 'Load', metrics: 5 }],
     ['metrics', 'INVALID_METRIC', { metrics: [{ metric: 'rows', value: 1 }] }],
@@ -135,8 +178,16 @@ describe('what is posted to a submission', () => {
     ['quality', 'INVALID_QUALITY', { stage: 'Load', tool: 'ge', results: 'ok', action: 'maybe' }],
     ['quality', 'INVALID_QUALITY', { stage: 'Load', tool: 'ge', results: 5, action: 'continued' }],
     ['quality', 'INVALID_QUALITY', { stage: 'Load', results: 'ok', action: 'continued' }],
-    ['quality', 'INVALID_QUALITY', { stage: 'Load', tool: 'ge', results: 'ok', action: 'continued', dataset: 'a', dataSet: 'b' }],
-    ['quality', 'INVALID_QUALITY', { stage: 'Load', tool: 'ge', results: 'x'.repeat(4097), action: 'continued' }],
+    [
+      'quality',
+      'INVALID_QUALITY',
+      { stage: 'Load', tool: 'ge', results: 'ok', action: 'continued', dataset: 'a', dataSet: 'b' },
+    ],
+    [
+      'quality',
+      'INVALID_QUALITY',
+      { stage: 'Load', tool: 'ge', results: 'x'.repeat(4097), action: 'continued' },
+    ],
     ['status', 'INVALID_STATUS', { status: '' }],
     ['status', 'INVALID_STATUS', { status: '1st' }],
     ['status', 'INVALID_STATUS', { status: 'Done', message: 'nul\u0000' }],
@@ -154,33 +205,53 @@ describe('what is posted to a submission', () => {
 
   it('refuses a metric value JSON reads as infinite', async () => {
     const path = await submissionPath();
-    const answer = await s.raw('POST', `${path}/metrics`, '{"stage":"Load","metrics":[{"metric":"m","value":1e400}]}');
+    const answer = await s.raw(
+      'POST',
+      `${path}/metrics`,
+      '{"stage":"Load","metrics":[{"metric":"m","value":1e400}]}',
+    );
     expect(answer.body.code).toBe('INVALID_METRIC');
   });
 
   it('unknown submissions, routes, methods and query parameters', async () => {
     const path = await submissionPath();
-    expect((await s.raw('GET', `${base}/adhoc/slots/validation/submissions/nope`)).body.code).toBe('SUBMISSION_NOT_FOUND');
-    expect((await s.raw('GET', `${base}/adhoc/slots/validation/submissions/20240101T000000000Z-000000`)).status).toBe(404);
+    expect((await s.raw('GET', `${base}/adhoc/slots/validation/submissions/nope`)).body.code).toBe(
+      'SUBMISSION_NOT_FOUND',
+    );
+    expect(
+      (await s.raw('GET', `${base}/adhoc/slots/validation/submissions/20240101T000000000Z-000000`)).status,
+    ).toBe(404);
     expect((await s.raw('POST', `${path}/notes`, {})).body.code).toBe('NOT_FOUND');
     expect((await s.raw('DELETE', path)).status).toBe(405);
     expect((await s.raw('GET', `${base}/daily/submissions?colour=red`)).body.code).toBe('INVALID_QUERY');
     expect((await s.raw('GET', `${base}/daily/submissions?completed=yes`)).body.code).toBe('INVALID_QUERY');
     expect((await s.raw('GET', `${base}/daily/submissions?limit=0`)).body.code).toBe('INVALID_QUERY');
-    expect((await s.raw('GET', `${base}/daily/submissions?after=2024-05-03&before=2024-05-02`)).body.code).toBe('INVALID_QUERY');
-    expect((await s.raw('GET', `${base}/daily/submissions?cursor=garbage!`)).body.code).toBe('INVALID_CURSOR');
+    expect(
+      (await s.raw('GET', `${base}/daily/submissions?after=2024-05-03&before=2024-05-02`)).body.code,
+    ).toBe('INVALID_QUERY');
+    expect((await s.raw('GET', `${base}/daily/submissions?cursor=garbage!`)).body.code).toBe(
+      'INVALID_CURSOR',
+    );
     expect((await s.raw('GET', `${base}/daily/closest`)).body.code).toBe('INVALID_QUERY');
-    expect((await s.raw('GET', `${base}/daily/closest?at=2024-05-02&direction=sideways`)).body.code).toBe('INVALID_QUERY');
+    expect((await s.raw('GET', `${base}/daily/closest?at=2024-05-02&direction=sideways`)).body.code).toBe(
+      'INVALID_QUERY',
+    );
     expect((await s.raw('GET', `${base}/daily/deliveries?after=2024-05-01`)).body.code).toBe('INVALID_QUERY');
-    expect((await s.raw('GET', `${base}/daily/deliveries?after=2024-05-01&before=2030-01-01`)).body.code).toBe('WINDOW_TOO_LARGE');
+    expect(
+      (await s.raw('GET', `${base}/daily/deliveries?after=2024-05-01&before=2030-01-01`)).body.code,
+    ).toBe('WINDOW_TOO_LARGE');
   });
 
   it('a cursor of one sequence or order is refused by another', async () => {
     for (const tag of ['2024-05-03', '2024-05-04']) await s.observer.createSubmission('daily', { tag });
     const page = await s.observer.findSubmissions('daily', { limit: 1 });
     expect(page.next).toBeDefined();
-    expect((await s.raw('GET', `${base}/adhoc/submissions?cursor=${page.next}`)).body.code).toBe('INVALID_CURSOR');
-    expect((await s.raw('GET', `${base}/daily/submissions?order=oldest&cursor=${page.next}`)).body.code).toBe('INVALID_CURSOR');
+    expect((await s.raw('GET', `${base}/adhoc/submissions?cursor=${page.next}`)).body.code).toBe(
+      'INVALID_CURSOR',
+    );
+    expect((await s.raw('GET', `${base}/daily/submissions?order=oldest&cursor=${page.next}`)).body.code).toBe(
+      'INVALID_CURSOR',
+    );
   });
 
   it('needs the admin key', async () => {
@@ -205,7 +276,8 @@ describe('refused requests change nothing stored', () => {
       ['POST', `${path}/status`, { status: '' }],
       ['DELETE', `${base}/daily`, undefined],
     ];
-    for (const [method, at, body] of bad) expect((await s.raw(method, at, body)).status).toBeGreaterThanOrEqual(400);
+    for (const [method, at, body] of bad)
+      expect((await s.raw(method, at, body)).status).toBeGreaterThanOrEqual(400);
     expect(await snapshot(s.dataDir)).toEqual(before);
   });
 });
@@ -214,7 +286,9 @@ describe('client argument checks', () => {
   it('are TypeError / RangeError naming the argument, before any request', async () => {
     const ref = { sequence: 'adhoc', tag: 'validation', id: '20240101T000000000Z-000000' };
     await expect(s.observer.submitMetrics(ref, 'Load', { rows: Number.NaN })).rejects.toThrow(RangeError);
-    await expect(s.observer.submitMetrics(ref, 'Load', { rows: '5' as unknown as number })).rejects.toThrow(/rows/);
+    await expect(s.observer.submitMetrics(ref, 'Load', { rows: '5' as unknown as number })).rejects.toThrow(
+      /rows/,
+    );
     await expect(s.observer.submitMetrics(ref, 'Load', {})).rejects.toThrow(RangeError);
     await expect(
       s.observer.submitQuality(ref, { stage: 'x', tool: 't', results: 'r', action: 'stop' as 'continued' }),

@@ -118,8 +118,17 @@ function definitionKey(values: readonly unknown[]): string | undefined {
   const entries: { position: number; key: string; value: string }[] = [];
   for (const raw of values) {
     try {
-      const entry = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { position?: unknown; key?: unknown; value?: unknown };
-      if (typeof entry.position !== 'number' || typeof entry.key !== 'string' || typeof entry.value !== 'string') return undefined;
+      const entry = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
+        position?: unknown;
+        key?: unknown;
+        value?: unknown;
+      };
+      if (
+        typeof entry.position !== 'number' ||
+        typeof entry.key !== 'string' ||
+        typeof entry.value !== 'string'
+      )
+        return undefined;
       entries.push(entry as { position: number; key: string; value: string });
     } catch {
       return undefined;
@@ -162,15 +171,27 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
     const [id, secret] = basic === undefined ? [] : Buffer.from(basic, 'base64').toString('utf8').split(':');
     const client = id === undefined ? undefined : options.clients?.[id];
     if (client === undefined || client.secret !== secret) {
-      return send(response, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+      return send(response, 401, {
+        error: 'invalid_client',
+        error_description: 'AADSTS7000215: Invalid client secret provided.',
+      });
     }
-    if (form.get('grant_type') !== 'client_credentials') return send(response, 400, { error: 'unsupported_grant_type' });
+    if (form.get('grant_type') !== 'client_credentials')
+      return send(response, 400, { error: 'unsupported_grant_type' });
     if (form.get('scope') !== `${client.resource}/.default`) {
-      return send(response, 400, { error: 'invalid_scope', error_description: 'AADSTS70011: The provided scope is not valid.' });
+      return send(response, 400, {
+        error: 'invalid_scope',
+        error_description: 'AADSTS70011: The provided scope is not valid.',
+      });
     }
     issued++;
     const lifetime = options.tokenLifetime ?? 3600;
-    send(response, 200, { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: mint(lifetime).token });
+    send(response, 200, {
+      token_type: 'Bearer',
+      expires_in: lifetime,
+      ext_expires_in: lifetime,
+      access_token: mint(lifetime).token,
+    });
   };
 
   const slotOf = (text: string | undefined) => slots.find((slot) => String(slot.slotId) === text);
@@ -184,7 +205,12 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
   });
   const completed = (s: SubmissionRecord) => s.endedOn !== null;
 
-  const api = async (request: IncomingMessage, response: ServerResponse, path: string, query: URLSearchParams) => {
+  const api = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ) => {
     const method = request.method ?? 'GET';
     const text = method === 'POST' ? await readBody(request) : '';
     let body: unknown;
@@ -192,7 +218,11 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
       try {
         body = JSON.parse(text);
       } catch {
-        return send(response, 400, problem(400, 'One or more validation errors occurred.', 'The body is not JSON.'));
+        return send(
+          response,
+          400,
+          problem(400, 'One or more validation errors occurred.', 'The body is not JSON.'),
+        );
       }
     }
     requests.push({
@@ -225,9 +255,17 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
     }
     if (method === 'POST' && path === '/slots/') {
       if (typeof fields.tag !== 'string' || fields.tag === '') {
-        return send(response, 400, problem(400, 'One or more validation errors occurred.', undefined, { tag: ['The Tag field is required.'] }));
+        return send(
+          response,
+          400,
+          problem(400, 'One or more validation errors occurred.', undefined, {
+            tag: ['The Tag field is required.'],
+          }),
+        );
       }
-      const key = definitionKey(Array.isArray(fields.slotSequenceDefinition) ? fields.slotSequenceDefinition : []);
+      const key = definitionKey(
+        Array.isArray(fields.slotSequenceDefinition) ? fields.slotSequenceDefinition : [],
+      );
       if (key === undefined || !sequences.has(key)) {
         return send(response, 404, problem(404, 'Not Found', 'No slot sequence matches the definition.'));
       }
@@ -241,7 +279,8 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
     }
     if (method === 'GET' && path === '/slotsequences/submissions') {
       const key = definitionKey(query.getAll('SlotSequenceDefinition'));
-      if (key === undefined || !sequences.has(key)) return send(response, 404, problem(404, 'Not Found', 'No slot sequence matches the definition.'));
+      if (key === undefined || !sequences.has(key))
+        return send(response, 404, problem(404, 'Not Found', 'No slot sequence matches the definition.'));
       const flag = (name: string) => (query.get(name) ?? 'true').toLowerCase() === 'true';
       const after = query.get('ExpectedAfterUtc');
       const before = query.get('ExpectedBeforeUtc');
@@ -251,10 +290,17 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
         .filter((s) => before === null || s.expectedBy < Date.parse(before))
         .sort((a, b) => b.expectedBy - a.expectedBy)
         .map((slot) => {
-          let subs = submissions.filter((s) => s.slotId === slot.slotId).sort((a, b) => b.slotSubmissionId - a.slotSubmissionId);
+          let subs = submissions
+            .filter((s) => s.slotId === slot.slotId)
+            .sort((a, b) => b.slotSubmissionId - a.slotSubmissionId);
           if (flag('OnlyCompletedSubmissions')) subs = subs.filter(completed);
           if (flag('OnlyLatestSubmission')) subs = subs.slice(0, 1);
-          return { slotId: slot.slotId, tag: slot.tag, expectedBy: new Date(slot.expectedBy).toISOString(), submissions: subs.map(view) };
+          return {
+            slotId: slot.slotId,
+            tag: slot.tag,
+            expectedBy: new Date(slot.expectedBy).toISOString(),
+            submissions: subs.map(view),
+          };
         });
       if (flag('OnlyDeliveredSlots')) found = found.filter((s) => s.submissions.length > 0);
       if (flag('OnlyLatestSlot')) found = found.slice(0, 1);
@@ -283,14 +329,17 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
       return send(response, 200, { slotSubmissionId: submission.slotSubmissionId });
     }
     const submission = submissionOf(slotText, idText);
-    if (submission === undefined) return send(response, 404, problem(404, 'Not Found', 'No such submission.'));
+    if (submission === undefined)
+      return send(response, 404, problem(404, 'Not Found', 'No such submission.'));
     const route = `${method} ${v2 ? 'v2/' : ''}${action ?? ''}`;
     switch (route) {
       case 'GET v2/':
         return send(response, 200, {
           slotSequence: {
             definition: {
-              name: (JSON.parse(slot.sequence) as [string, string][]).map(([key, value]) => ({ slotParameter: { key, value } })),
+              name: (JSON.parse(slot.sequence) as [string, string][]).map(([key, value]) => ({
+                slotParameter: { key, value },
+              })),
               type: { slotSequenceTypeName: 'Unscheduled' },
             },
             parameters: { slotParameterGroups: [] },
@@ -301,15 +350,32 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
         });
       case 'POST runenvironment': {
         if (!Array.isArray(fields.runData)) {
-          return send(response, 400, problem(400, 'One or more validation errors occurred.', undefined, { runData: ['The RunData field is required.'] }));
+          return send(
+            response,
+            400,
+            problem(400, 'One or more validation errors occurred.', undefined, {
+              runData: ['The RunData field is required.'],
+            }),
+          );
         }
-        submission.runEnvironments.push(...(fields.runData as Record<string, unknown>[]).map((data) => ({ stage: fields.stage, data })));
+        submission.runEnvironments.push(
+          ...(fields.runData as Record<string, unknown>[]).map((data) => ({ stage: fields.stage, data })),
+        );
         return send(response, 200, {});
       }
       case 'POST v2/metrics': {
         const list = fields.metrics;
-        if (!Array.isArray(list) || list.some((m) => typeof m?.metric !== 'string' || typeof m?.value !== 'number')) {
-          return send(response, 400, problem(400, 'One or more validation errors occurred.', undefined, { metrics: ['Each metric needs a name and a numeric value.'] }));
+        if (
+          !Array.isArray(list) ||
+          list.some((m) => typeof m?.metric !== 'string' || typeof m?.value !== 'number')
+        ) {
+          return send(
+            response,
+            400,
+            problem(400, 'One or more validation errors occurred.', undefined, {
+              metrics: ['Each metric needs a name and a numeric value.'],
+            }),
+          );
         }
         for (const { metric, value } of list as { metric: string; value: number }[]) {
           submission.metrics.push({ stage: (fields.stage as string | null) ?? null, metric, value });
@@ -321,20 +387,34 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
         const names = query.getAll('metrics');
         return send(response, 200, {
           slotSubmissionMetrics: submission.metrics.filter(
-            (m) => (stages.length === 0 || stages.includes(m.stage ?? '')) && (names.length === 0 || names.includes(m.metric)),
+            (m) =>
+              (stages.length === 0 || stages.includes(m.stage ?? '')) &&
+              (names.length === 0 || names.includes(m.metric)),
           ),
         });
       }
       case 'POST quality': {
         if (fields.action !== 'Continued' && fields.action !== 'Cancelled') {
-          return send(response, 400, problem(400, 'One or more validation errors occurred.', undefined, { action: ['Action must be Continued or Cancelled.'] }));
+          return send(
+            response,
+            400,
+            problem(400, 'One or more validation errors occurred.', undefined, {
+              action: ['Action must be Continued or Cancelled.'],
+            }),
+          );
         }
         submission.quality.push(fields);
         return send(response, 200, {});
       }
       case 'POST status': {
         if (typeof fields.status !== 'string') {
-          return send(response, 400, problem(400, 'One or more validation errors occurred.', undefined, { status: ['The Status field is required.'] }));
+          return send(
+            response,
+            400,
+            problem(400, 'One or more validation errors occurred.', undefined, {
+              status: ['The Status field is required.'],
+            }),
+          );
         }
         submission.statuses.push(fields);
         submission.status = fields.status;
@@ -342,14 +422,30 @@ export async function startLucoServer(options: LucoServerOptions = {}): Promise<
         return send(response, 200, {});
       }
       case 'GET search': {
-        const offset = query.get('TimeDifference') === null ? 0 : seconds(query.get('TimeDifference') as string);
-        if (offset === undefined) return send(response, 400, problem(400, 'One or more validation errors occurred.', undefined, { TimeDifference: ['Use d:HH:MM:SS.'] }));
+        const offset =
+          query.get('TimeDifference') === null ? 0 : seconds(query.get('TimeDifference') as string);
+        if (offset === undefined)
+          return send(
+            response,
+            400,
+            problem(400, 'One or more validation errors occurred.', undefined, {
+              TimeDifference: ['Use d:HH:MM:SS.'],
+            }),
+          );
         const direction = query.get('FindClosest') ?? 'historic';
         const onlyCompleted = (query.get('OnlyCompletedSubmissions') ?? 'false').toLowerCase() === 'true';
         const target = slot.expectedBy + offset * 1000;
-        const ordered = slots.filter((s) => s.sequence === slot.sequence).sort((a, b) => a.expectedBy - b.expectedBy);
+        const ordered = slots
+          .filter((s) => s.sequence === slot.sequence)
+          .sort((a, b) => a.expectedBy - b.expectedBy);
         const candidates = ordered.filter((s) =>
-          direction === 'historic' ? s.expectedBy <= target : direction === 'future' ? s.expectedBy >= target : direction === 'exact' ? s.expectedBy === target : true,
+          direction === 'historic'
+            ? s.expectedBy <= target
+            : direction === 'future'
+              ? s.expectedBy >= target
+              : direction === 'exact'
+                ? s.expectedBy === target
+                : true,
         );
         candidates.sort((a, b) => Math.abs(a.expectedBy - target) - Math.abs(b.expectedBy - target));
         for (const candidate of candidates) {

@@ -254,6 +254,24 @@ describe('what is posted to a submission', () => {
     );
   });
 
+  it('curl can create a submission with no body at all (every field is optional)', async () => {
+    const { execFile } = await import('node:child_process');
+    const url = `${s.server.url}/admin/v1/${base}/adhoc/slots/by-curl/submissions`;
+    const out = await new Promise<string>((done, fail) =>
+      execFile(
+        'curl',
+        ['-sS', '-X', 'POST', '-H', `authorization: Bearer ${s.adminKey}`, '-w', '\\n%{http_code}', url],
+        (error, stdout) => (error ? fail(error) : done(stdout)),
+      ),
+    );
+    const [body, status] = out.split('\n');
+    expect(status).toBe('201');
+    expect(JSON.parse(body as string)).toMatchObject({
+      slot: { tag: 'by-curl' },
+      submission: { tag: 'by-curl', statuses: [] },
+    });
+  });
+
   it('needs the admin key', async () => {
     const answer = await fetch(`${s.server.url}/admin/v1/${base}`);
     expect(answer.status).toBe(401);

@@ -229,3 +229,13 @@ export function onlyParams(params: URLSearchParams, allowed: readonly string[]):
       throw invalid('INVALID_QUERY', `unknown query parameter ${JSON.stringify(key.slice(0, 64))}`);
   }
 }
+
+/**
+ * Whether a request has no body (no `Content-Length` or 0, and no `Transfer-Encoding`), so
+ * `curl -X POST …` works where every field is optional.
+ *
+ * @param headers - the request headers
+ */
+export function hasNoBody(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  return headers['transfer-encoding'] === undefined && (headers['content-length'] ?? '0') === '0';
+}

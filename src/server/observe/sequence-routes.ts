@@ -12,7 +12,16 @@ import { readJsonObject } from '../http/json-body.js';
 import { sendEmpty, sendJson } from '../http/respond.js';
 import { decodeWalkCursor, encodeCursor } from './cursor.js';
 import { deliveryReport } from './deliveries.js';
-import { flag, instant, onlyFields, onlyParams, pageLimit, sequenceName, slotTag } from './fields.js';
+import {
+  flag,
+  hasNoBody,
+  instant,
+  onlyFields,
+  onlyParams,
+  pageLimit,
+  sequenceName,
+  slotTag,
+} from './fields.js';
 import { windowBounds } from './keys.js';
 import { observatory } from './observatory.js';
 import { queryDirection, queryOffset, queryOrder, queryTime, queryWindow } from './queries.js';
@@ -118,7 +127,7 @@ export async function findOrCreateSlot(
   response: ServerResponse,
   name: string,
 ) {
-  const body = await readJsonObject(request);
+  const body = hasNoBody(request.headers) ? {} : await readJsonObject(request);
   onlyFields(body, ['tag', 'at', 'expected'], 'the slot');
   const { sequences, slots } = observatory(context.records);
   const sequence = await sequences.get(sequenceName(name));

@@ -15,6 +15,7 @@ import { sendJson } from '../http/respond.js';
 import { addMetrics, addQuality, addRunEnvironments, addStatus } from './changes.js';
 import { checkMetrics, checkQuality, checkRunEnvironment, checkStatus } from './entry-bodies.js';
 import {
+  hasNoBody,
   onlyFields,
   onlyParams,
   optionalLine,
@@ -68,7 +69,7 @@ export async function createSubmission(
   name: string,
   tag: string | undefined,
 ) {
-  const body = await readJsonObject(request);
+  const body = hasNoBody(request.headers) ? {} : await readJsonObject(request);
   onlyFields(body, ['tag', 'at', 'expected', 'stage', 'runEnvironments'], 'the submission');
   if (tag !== undefined) {
     if (body.tag !== undefined && body.tag !== tag) {

@@ -66,6 +66,8 @@ export interface Slot {
   /** Whether the tag is a point of the sequence's schedule. */
   readonly scheduled: boolean;
   readonly created: string;
+  /** Ids of its submissions, oldest first. */
+  readonly submissions: readonly string[];
 }
 
 /** One metric value. Zero and negative values are values. */
@@ -199,4 +201,6 @@ export const OBSERVE_LIMITS = Object.freeze({
   deliveries: 1000,
   /** Most slots one find walks before giving up. */
   scanSlots: 10_000,
+  /** Submissions per slot. */
+  submissionsPerSlot: 10_000,
 });

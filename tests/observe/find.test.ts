@@ -213,6 +213,11 @@ describe('submissions across slots', () => {
     }
   });
 
+  it('a slot lists its submission ids, oldest first', async () => {
+    expect((await s.observer.getSlot('hourly', H(5))).submissions).toEqual(made.get(5)?.map((x) => x.id));
+    expect((await s.observer.getSlot('hourly', H(0))).submissions).toEqual([made.get(0)?.[0]?.id]);
+  });
+
   it("one slot's submissions page oldest first", async () => {
     const first = await s.observer.listSubmissions('hourly', H(5), { limit: 1 });
     expect(first.items.map((x) => x.id)).toEqual([made.get(5)?.[0]?.id]);

@@ -61,6 +61,12 @@ describe('localRecorder', () => {
       await expect(
         recordRun({ recorder, sequence: 'flow-a', tag: 'bad tag' }, reporting, async () => 1),
       ).rejects.toBeInstanceOf(FormatError);
+      // A crash between listing an id on its slot and writing the submission leaves a dangling id.
+      const slot = await records.get<{ submissions: string[] }>('obs-slots', 'flow-a~run-1');
+      await records.put('obs-slots', 'flow-a~run-1', {
+        ...slot?.value,
+        submissions: [...(slot?.value.submissions ?? []), '29991231T000000000Z-abcdef'],
+      });
       await store.close();
 
       const server = await createServer({ dataDir, adminKey: 'k'.repeat(40) });
@@ -76,6 +82,11 @@ describe('localRecorder', () => {
         // The failure message is recorded with its URL redacted.
         expect(second?.statuses.at(-1)?.message).toBe('Error: boom at https://host.example/p/…/x?…');
         expect((await observer.latestCompleted('flow-a'))?.submission.id).toBe(done.submission.id);
+        // The dangling id is skipped by every reader.
+        expect((await observer.listSubmissions('flow-a', 'run-1')).items.map((x) => x.id)).toEqual([
+          done.submission.id,
+        ]);
+        expect((await observer.findSubmissions('flow-a')).items).toHaveLength(2);
       } finally {
         await server.close();
       }

@@ -63,7 +63,7 @@ export async function deliveryReport(
       report.push({ tag, expected: iso(expected), slot: false, submissions: 0 });
       continue;
     }
-    const ids = (await submissions.ids(sequence.name, tag)).reverse();
+    const ids = [...slot.submissions].reverse();
     let status: string | undefined;
     let completed: string | undefined;
     for (const [at, id] of ids.entries()) {

@@ -70,7 +70,7 @@ export class SubmissionFinder {
    * one already given).
    */
   async #matches(slot: Slot, filter: Filter, order: SlotOrder, skip?: string): Promise<Submission[]> {
-    const newestFirst = (await this.#submissions.ids(slot.sequence, slot.tag)).reverse();
+    const newestFirst = [...slot.submissions].reverse();
     const passes = (submission: Submission | undefined): submission is Submission =>
       submission !== undefined && (!filter.onlyCompleted || submission.completed !== undefined);
     let found: Submission[] = [];

@@ -30,7 +30,7 @@ export function observatory(records: RecordStore): Observatory {
   let found = made.get(records);
   if (found === undefined) {
     const slots = new SlotStore(records);
-    const submissions = new SubmissionStore(records);
+    const submissions = new SubmissionStore(records, slots);
     found = {
       sequences: new SequenceRegistry(records),
       slots,

@@ -5,15 +5,18 @@
  * unique tag is a new slot, expected when the caller says (default: now).
  *
  * Creation writes the index entries first, then the slot with a conditional create: a crash
- * leaves at most an index entry without a slot, which readers skip.
+ * leaves at most an index entry without a slot, which readers skip. A slot lists its
+ * submissions' ids, each added (conditionally) before its submission is written, so finds never
+ * list the submissions collection; an id whose submission is missing is skipped.
  *
  * @internal
  * @module
  */
-import type { Slot, SlotSequence } from '../../observe/model.js';
+import { OBSERVE_LIMITS, type Slot, type SlotSequence } from '../../observe/model.js';
 import { ApiError } from '../http/api-error.js';
 import { StoreError } from '../storage/errors.js';
 import type { RecordStore } from '../storage/records.js';
+import { changeRecord } from './conditional.js';
 import { iso } from './fields.js';
 import { COLLECTIONS, indexCollection, indexId, parseIndexId, type SlotOrder, slotId } from './keys.js';
 import { pointAtOrBefore, pointOfTag, tagOf } from './schedule.js';
@@ -71,6 +74,7 @@ export class SlotStore {
       expected: iso(expected),
       scheduled: sequence.schedule !== undefined,
       created: iso(now),
+      submissions: [],
     };
     await Promise.all(
       (['oldest', 'newest'] as const).map((order) =>
@@ -138,6 +142,43 @@ export class SlotStore {
   }
 
   /**
+   * Add a submission id to a slot's list (kept in id order, so in creation order).
+   *
+   * @param sequence - the sequence name
+   * @param tag - the slot tag
+   * @param id - the new submission's id
+   * @returns false when the slot already lists this id (draw another)
+   * @throws ApiError 404 `SLOT_NOT_FOUND`, 409 `SLOT_FULL` / `SLOT_BUSY`
+   */
+  async addSubmission(sequence: string, tag: string, id: string): Promise<boolean> {
+    let added = false;
+    await changeRecord<Slot>(
+      this.#records,
+      COLLECTIONS.slots,
+      slotId(sequence, tag),
+      (slot) => {
+        added = false;
+        if (slot.submissions.includes(id)) return undefined;
+        if (slot.submissions.length >= OBSERVE_LIMITS.submissionsPerSlot) {
+          throw new ApiError(
+            409,
+            'SLOT_FULL',
+            `a slot holds at most ${OBSERVE_LIMITS.submissionsPerSlot} submissions`,
+          );
+        }
+        added = true;
+        return { ...slot, submissions: [...slot.submissions, id].sort() };
+      },
+      {
+        missing: () => new ApiError(404, 'SLOT_NOT_FOUND', 'no such slot'),
+        busy: () => new ApiError(409, 'SLOT_BUSY', 'the slot is changing too often; try again'),
+        full: () => new ApiError(409, 'SLOT_FULL', 'the slot record has reached its largest size'),
+      },
+    );
+    return added;
+  }
+
+  /**
    * Walk a sequence's slots in time order, one index page at a time.
    *
    * @param sequence - the sequence name
@@ -151,13 +192,16 @@ export class SlotStore {
     bounds: { readonly start?: string | undefined; readonly end?: string | undefined },
   ): AsyncIterable<IndexedSlot> {
     let start = bounds.start;
+    // Most finds stop at the first slots: start with a small page, grow it for long walks.
+    let limit = 8;
     for (;;) {
       const page = await this.#records.listIds(indexCollection(order), {
         prefix: `${sequence}~`,
         ...(start === undefined ? {} : { start }),
         ...(bounds.end === undefined ? {} : { end: bounds.end }),
-        limit: 200,
+        limit,
       });
+      limit = Math.min(limit * 4, 512);
       for (const id of page.ids) {
         const entry = parseIndexId(order, sequence, id);
         if (entry === undefined) continue;

@@ -1,8 +1,8 @@
 /**
  * Submissions: one record per attempt (`obs-submissions/{sequence}~{tag}~{id}`), ids sortable by
- * creation time. Every change is a read, a change and a conditional replace at the version
- * read; a replace that lost a race is redone on the new version, so concurrent updates of one
- * submission (metrics from parallel workers) all land.
+ * creation time and listed by their slot (the id is added to the slot before the submission is
+ * written). Every change goes through {@link changeRecord}: concurrent updates of one submission
+ * (metrics from parallel workers) all land.
  *
  * @internal
  * @module
@@ -12,11 +12,10 @@ import type { RunEnvironmentData, Slot, Submission } from '../../observe/model.j
 import { ApiError } from '../http/api-error.js';
 import { StoreError } from '../storage/errors.js';
 import type { RecordStore } from '../storage/records.js';
+import { changeRecord } from './conditional.js';
 import { iso } from './fields.js';
-import { COLLECTIONS, submissionPrefix, submissionRecordId } from './keys.js';
-
-/** Attempts of one change before answering 409 `SUBMISSION_BUSY`. */
-const MAX_ATTEMPTS = 64;
+import { COLLECTIONS, submissionRecordId } from './keys.js';
+import type { SlotStore } from './slots.js';
 
 const isPrecondition = (error: unknown) =>
   error instanceof StoreError && error.code === 'PRECONDITION_FAILED';
@@ -26,8 +25,11 @@ function newId(now: number): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-const pause = (attempt: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
+const REFUSALS = {
+  missing: () => new ApiError(404, 'SUBMISSION_NOT_FOUND', 'no such submission'),
+  busy: () => new ApiError(409, 'SUBMISSION_BUSY', 'the submission is changing too often; try again'),
+  full: () => new ApiError(409, 'SUBMISSION_FULL', 'the submission record has reached its largest size'),
+};
 
 /** What a new submission starts with. */
 export interface NewSubmission {
@@ -38,10 +40,15 @@ export interface NewSubmission {
 /** Submissions of slots. */
 export class SubmissionStore {
   readonly #records: RecordStore;
+  readonly #slots: SlotStore;
 
-  /** @param records - the record store */
-  constructor(records: RecordStore) {
+  /**
+   * @param records - the record store
+   * @param slots - the slots (which list their submissions)
+   */
+  constructor(records: RecordStore, slots: SlotStore) {
     this.#records = records;
+    this.#slots = slots;
   }
 
   /**
@@ -54,11 +61,14 @@ export class SubmissionStore {
   async create(slot: Slot, start: NewSubmission, now: number): Promise<Submission> {
     const time = iso(now);
     for (;;) {
+      const id = newId(now);
+      // 24 random bits in the same millisecond: on a clash, draw again.
+      if (!(await this.#slots.addSubmission(slot.sequence, slot.tag, id))) continue;
       const submission: Submission = {
         v: 1,
         sequence: slot.sequence,
         tag: slot.tag,
-        id: newId(now),
+        id,
         ...(start.stage === undefined ? {} : { stage: start.stage }),
         created: time,
         modified: time,
@@ -75,7 +85,6 @@ export class SubmissionStore {
         await this.#records.create(COLLECTIONS.submissions, this.#id(submission), submission);
         return submission;
       } catch (error) {
-        // 24 random bits in the same millisecond: draw again.
         if (!isPrecondition(error)) throw error;
       }
     }
@@ -99,25 +108,13 @@ export class SubmissionStore {
   }
 
   /**
-   * Every submission id of a slot, oldest first.
+   * Every submission id of a slot, oldest first (as its slot lists them).
    *
    * @param sequence - the sequence name
    * @param tag - the slot tag
    */
   async ids(sequence: string, tag: string): Promise<string[]> {
-    const prefix = submissionPrefix(sequence, tag);
-    const found: string[] = [];
-    let start: string | undefined;
-    do {
-      const page = await this.#records.listIds(COLLECTIONS.submissions, {
-        prefix,
-        ...(start === undefined ? {} : { start }),
-        limit: 1000,
-      });
-      for (const id of page.ids) found.push(id.slice(prefix.length));
-      start = page.next;
-    } while (start !== undefined);
-    return found;
+    return [...((await this.#slots.get(sequence, tag))?.submissions ?? [])];
   }
 
   /**
@@ -153,28 +150,18 @@ export class SubmissionStore {
    * @param change - the new value from the current one (throws ApiError to refuse)
    * @throws ApiError 404 `SUBMISSION_NOT_FOUND`, 409 `SUBMISSION_BUSY` / `SUBMISSION_FULL`
    */
-  async update(
+  update(
     sequence: string,
     tag: string,
     id: string,
     change: (current: Submission) => Submission,
   ): Promise<Submission> {
-    const key = submissionRecordId(sequence, tag, id);
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.#records.get<Submission>(COLLECTIONS.submissions, key);
-      if (current === undefined) throw new ApiError(404, 'SUBMISSION_NOT_FOUND', 'no such submission');
-      const next = change(current.value);
-      try {
-        await this.#records.replace(COLLECTIONS.submissions, key, next, current.etag);
-        return next;
-      } catch (error) {
-        if (error instanceof RangeError) {
-          throw new ApiError(409, 'SUBMISSION_FULL', 'the submission record has reached its largest size');
-        }
-        if (!isPrecondition(error)) throw error;
-        await pause(attempt);
-      }
-    }
-    throw new ApiError(409, 'SUBMISSION_BUSY', 'the submission is changing too often; try again');
+    return changeRecord(
+      this.#records,
+      COLLECTIONS.submissions,
+      submissionRecordId(sequence, tag, id),
+      change,
+      REFUSALS,
+    );
   }
 }

@@ -183,18 +183,19 @@ export class Downloader {
    *   PermissionError, NotFoundError, TransferError); FormatError for a key that is not a safe path
    */
   pars(pars: readonly (Par | string)[], options: DownloadOptions = {}): Promise<DownloadResult> {
-    return this.#observed(options, (tally) => this.#pars(pars, options, tally));
+    return this.#observed(options, (checks) => this.#pars(pars, options, checks));
   }
 
+  /** Run a download, recorded as a submission when `observe` is given. */
   async #observed(
     options: DownloadOptions,
-    run: (tally: ChecksumTally) => Promise<DownloadResult>,
+    run: (checks: ChecksumTally) => Promise<DownloadResult>,
   ): Promise<DownloadResult> {
     const observe = options.observe ?? this.#options.observe;
-    const tally: ChecksumTally = { verified: 0, unverified: 0, mismatched: 0, objects: 0, bytes: 0 };
-    if (observe === undefined) return run(tally);
-    const reporting = downloadReporting(tally, observe.dataset, options.signal);
-    const { result, submission } = await recordRun(observe, reporting, () => run(tally));
+    const checks: ChecksumTally = { verified: 0, unverified: 0, mismatched: 0, objects: 0, bytes: 0 };
+    if (observe === undefined) return run(checks);
+    const reporting = downloadReporting(checks, observe.dataset, options.signal);
+    const { result, submission } = await recordRun(observe, reporting, () => run(checks));
     return { ...result, submission };
   }
 

@@ -113,6 +113,74 @@ export type { S3ParOptions } from './issuers/s3/pars.js';
 export type { S3PostForm } from './issuers/s3/post-policy.js';
 export { MAX_PRESIGN_SECONDS } from './issuers/sigv4/lifetime.js';
 export { PRESIGN_METHODS, type PresignMethod } from './issuers/sigv4/request-input.js';
+export { CHECKSUM_TOOL } from './observe/download-report.js';
+export {
+  LucoClient,
+  type LucoFindOptions,
+  type LucoSearchOptions,
+  type LucoSubmissionRef,
+} from './observe/luco/client.js';
+export type {
+  LucoAzureCredentials,
+  LucoClientOptions,
+  LucoDefinitionEntry,
+  LucoIdentity,
+  LucoLogEntry,
+  LucoSequenceDefinition,
+  LucoToken,
+} from './observe/luco/options.js';
+export { LucoRecorder, type LucoRecorderOptions } from './observe/luco/recorder.js';
+export {
+  type ClosestSubmission,
+  COMPLETED_STATUS,
+  type Delivery,
+  type FindDirection,
+  type Metric,
+  OBSERVE_LIMITS,
+  type QualityAction,
+  type QualityResult,
+  type RunEnvironment,
+  type RunEnvironmentData,
+  type SequenceDefinition,
+  type SequenceParameter,
+  type SequenceSchedule,
+  type Slot,
+  type SlotSequence,
+  type SlotSubmission,
+  type Submission,
+  type SubmissionRef,
+  type SubmissionStatus,
+} from './observe/model.js';
+export {
+  type ClosestTarget,
+  type FindClosestOptions,
+  type FindSubmissionsOptions,
+  type NewSubmissionOptions,
+  type Page,
+  type PageOptions,
+  ParkitObserver,
+  type ParkitObserverOptions,
+  type SlotChoice,
+  type WindowOptions,
+} from './observe/observer.js';
+export {
+  failureMessage,
+  type ObserveOptions,
+  type RunReport,
+  type RunReporting,
+  recordRun,
+} from './observe/record-run.js';
+export {
+  combineRecorders,
+  type MetricsInput,
+  type QualityInput,
+  type RecorderCallOptions,
+  type StatusInput,
+  type SubmissionHandle,
+  type SubmissionRecorder,
+  type SubmissionStart,
+} from './observe/recorder.js';
+export type { TimeInput } from './observe/time-input.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {

@@ -186,6 +186,7 @@ export async function download(
         }
         throw new TransferError(`the content does not match the store's checksum; nothing was kept`, {
           attempts,
+          context: { reason: 'checksum' },
         });
       }
       return { stat: stat as ObjectStat, length: loaded };

@@ -14,6 +14,7 @@ import { getCommand } from './commands/get.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
 import { lsCommand } from './commands/ls.js';
+import { observeCommand } from './commands/observe.js';
 import { openCommand } from './commands/open.js';
 import { putCommand } from './commands/put.js';
 import { resealCommand } from './commands/reseal.js';
@@ -44,6 +45,7 @@ resealCommand(program);
 eventCommand(program);
 watchCommand(program);
 stoaCommand(program);
+observeCommand(program);
 completionCommand(program);
 
 // Subcommands throw instead of exiting, like the root.

@@ -11,7 +11,10 @@ import type { ObjectStat } from '../access/endpoint.js';
 import type { ObjectReader } from '../access/object-reader.js';
 import type { AccessOptions } from '../access/options.js';
 import type { SavedFile } from '../access/transfer.js';
-import { FormatError } from '../par/errors.js';
+import { type ChecksumTally, downloadReporting } from '../observe/download-report.js';
+import type { SubmissionRef } from '../observe/model.js';
+import { type ObserveOptions, recordRun } from '../observe/record-run.js';
+import { FormatError, isParkitError, TransferError } from '../par/errors.js';
 import { Par } from '../par/par.js';
 import { localFiles } from '../platform/files.js';
 import { localTree } from '../platform/tree.js';
@@ -39,6 +42,8 @@ export interface DownloaderOptions {
   readonly cart?: CartClientOptions;
   /** The cart's top folder name, where Pacifica files land (default `data`, as the Python client). */
   readonly cartName?: string;
+  /** Record every download as a submission (see docs/observability.md); a download's own `observe` wins. */
+  readonly observe?: ObserveOptions;
 }
 
 /** Options of one download. */
@@ -48,6 +53,11 @@ export interface DownloadOptions {
   readonly onProgress?: (progress: DownloadProgress) => void;
   /** cartd's status while a cart is prepared. */
   readonly onCartStatus?: (state: CartState) => void;
+  /**
+   * Record this download as a submission: bytes, objects, duration and checksum verification
+   * (a quality result), `Completed` or `Failed` (see docs/observability.md).
+   */
+  readonly observe?: ObserveOptions;
 }
 
 /** One file of a download. */
@@ -59,6 +69,8 @@ export interface DownloadedFile {
   readonly size: number;
   /** True when it was already complete and verified, so nothing was transferred. */
   readonly skipped: boolean;
+  /** True when its content was checked against a checksum the source gave (SHA-256, or the Pacifica hashsum). */
+  readonly verified?: boolean;
 }
 
 /** What a download did. */
@@ -66,6 +78,8 @@ export interface DownloadResult {
   readonly files: readonly DownloadedFile[];
   /** Bytes transferred (skipped files excluded). */
   readonly transferred: number;
+  /** Where the download was recorded, when `observe` was given. */
+  readonly submission?: SubmissionRef;
 }
 
 /** What a Downloader accepts: a Par or token, a list of them, or a CloudEvent (SDK or plain object). */
@@ -168,7 +182,28 @@ export class Downloader {
    * @throws TypeError without an identity; the readers' errors (ExpiredError, DecryptionError,
    *   PermissionError, NotFoundError, TransferError); FormatError for a key that is not a safe path
    */
-  async pars(pars: readonly (Par | string)[], options: DownloadOptions = {}): Promise<DownloadResult> {
+  pars(pars: readonly (Par | string)[], options: DownloadOptions = {}): Promise<DownloadResult> {
+    return this.#observed(options, (checks) => this.#pars(pars, options, checks));
+  }
+
+  /** Run a download, recorded as a submission when `observe` is given. */
+  async #observed(
+    options: DownloadOptions,
+    run: (checks: ChecksumTally) => Promise<DownloadResult>,
+  ): Promise<DownloadResult> {
+    const observe = options.observe ?? this.#options.observe;
+    const checks: ChecksumTally = { verified: 0, unverified: 0, mismatched: 0, objects: 0, bytes: 0 };
+    if (observe === undefined) return run(checks);
+    const reporting = downloadReporting(checks, observe.dataset, options.signal);
+    const { result, submission } = await recordRun(observe, reporting, () => run(checks));
+    return { ...result, submission };
+  }
+
+  async #pars(
+    pars: readonly (Par | string)[],
+    options: DownloadOptions,
+    checks: ChecksumTally,
+  ): Promise<DownloadResult> {
     const identity = this.#options.identity;
     if (identity === undefined) throw new TypeError('an identity is needed to open Pars');
     const access = this.#options.access ?? {};
@@ -193,7 +228,7 @@ export class Downloader {
     tally.emit();
     let transferred = 0;
     const files = await mapAll(jobs, this.#concurrency, async (job) => {
-      const done = await this.#fetchOne(job, tally, options.signal);
+      const done = await this.#fetchOne(job, tally, checks, options.signal);
       if (!done.skipped) transferred += done.size;
       return done;
     });
@@ -248,6 +283,7 @@ export class Downloader {
   async #fetchOne(
     job: ParJob,
     tally: ProgressTally,
+    checks: ChecksumTally,
     signal: AbortSignal | undefined,
   ): Promise<DownloadedFile> {
     const path = await (await localTree()).inside(this.location, job.segments);
@@ -261,16 +297,45 @@ export class Downloader {
           : remote.lastModified !== undefined && local.modified >= remote.lastModified.toMillis();
       if (current) {
         tally.finished(job.relative, local.size);
-        return { relative: job.relative, path, size: local.size, skipped: true };
+        const verified = remote.sha256 !== undefined;
+        checks.objects++;
+        if (verified) checks.verified++;
+        else checks.unverified++;
+        return { relative: job.relative, path, size: local.size, skipped: true, verified };
       }
     }
-    const saved = await job.save(path, {
-      ...withSignal(signal),
-      onProgress: ({ loaded }) => tally.bytes(job.relative, loaded),
-    });
-    // The reader verified the length and the store's checksum before the file appeared.
+    let saved: SavedFile;
+    try {
+      saved = await job.save(path, {
+        ...withSignal(signal),
+        onProgress: ({ loaded }) => tally.bytes(job.relative, loaded),
+      });
+    } catch (error) {
+      if (isParkitError(error, 'PARKIT_TRANSFER_FAILED') && error.context.reason === 'checksum') {
+        checks.mismatched++;
+      }
+      throw error;
+    }
+    // The reader verified the store's checksum, when the answer carried one, before the file
+    // appeared; a SHA-256 known only from the listing is checked here.
+    let verified = saved.stat.sha256 !== undefined || saved.stat.md5 !== undefined;
+    if (!verified && remote.sha256 !== undefined) {
+      if ((await hashLocalFile(path, 'sha256', signal)) !== remote.sha256) {
+        checks.mismatched++;
+        await files.remove(path);
+        throw new TransferError(
+          `${JSON.stringify(job.relative)} does not match the store's SHA-256; it was removed`,
+          { context: { path: job.relative, reason: 'checksum' } },
+        );
+      }
+      verified = true;
+    }
     tally.finished(job.relative, saved.size);
-    return { relative: job.relative, path, size: saved.size, skipped: false };
+    checks.objects++;
+    checks.bytes += saved.size;
+    if (verified) checks.verified++;
+    else checks.unverified++;
+    return { relative: job.relative, path, size: saved.size, skipped: false, verified };
   }
 
   /**
@@ -284,7 +349,15 @@ export class Downloader {
    * @throws TypeError without `cartApiUrl`; RemoteServiceError, NotFoundError, TransferError,
    *   FormatError as for {@link Downloader.cloudEvent}
    */
-  async pacifica(files: readonly CartFile[], options: DownloadOptions = {}): Promise<DownloadResult> {
+  pacifica(files: readonly CartFile[], options: DownloadOptions = {}): Promise<DownloadResult> {
+    return this.#observed(options, (checks) => this.#pacifica(files, options, checks));
+  }
+
+  async #pacifica(
+    files: readonly CartFile[],
+    options: DownloadOptions,
+    checks: ChecksumTally,
+  ): Promise<DownloadResult> {
     const { cartApiUrl } = this.#options;
     if (cartApiUrl === undefined) throw new TypeError('cartApiUrl is needed to download Pacifica events');
     const top = this.#options.cartName ?? 'data';
@@ -304,8 +377,16 @@ export class Downloader {
         (file.size === undefined || info.size === file.size) &&
         (await hashLocalFile(path, file.hashtype, options.signal)) === file.hashsum;
       if (complete) {
-        results.push({ relative: `${top}/${file.path}`, path, size: info.size, skipped: true });
+        results.push({
+          relative: `${top}/${file.path}`,
+          path,
+          size: info.size,
+          skipped: true,
+          verified: true,
+        });
         tally.finished(file.path, info.size);
+        checks.objects++;
+        checks.verified++;
       } else missing.push(file);
     }
     tally.emit();
@@ -322,7 +403,7 @@ export class Downloader {
     await carts.waitUntilReady(cart, call);
     const archive = await carts.download(cart, top, call);
     let transferred = 0;
-    const written = await extractCart(archive, {
+    const extracting = extractCart(archive, {
       location: this.location,
       top,
       files: missing,
@@ -333,10 +414,19 @@ export class Downloader {
       },
       onFile: () => tally.fileDone(),
     });
+    const written = await extracting.catch((error: unknown) => {
+      if (isParkitError(error, 'PARKIT_TRANSFER_FAILED') && error.context.hashtype !== undefined)
+        checks.mismatched++;
+      throw error;
+    });
     for (const file of written) {
       const path = await tree.inside(this.location, [top, ...file.path.split('/')]);
       const info = await local.stat(path);
-      results.push({ relative: `${top}/${file.path}`, path, size: info?.size ?? 0, skipped: false });
+      const size = info?.size ?? 0;
+      results.push({ relative: `${top}/${file.path}`, path, size, skipped: false, verified: true });
+      checks.objects++;
+      checks.verified++;
+      checks.bytes += size;
     }
     // Best effort: the files are safe on disk; a cart left behind expires on cartd's side.
     await carts.remove(cart, withSignal(options.signal)).catch(() => undefined);

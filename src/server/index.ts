@@ -35,6 +35,7 @@ export {
   DEFAULT_NAMESPACE,
 } from './app.js';
 export type { RequestLogEntry, RequestLogger } from './http/log.js';
+export { localRecorder } from './observe/local-recorder.js';
 export type { AccessClaims, GrantScope } from './pars/claims.js';
 export type { ParEntry, ParListing } from './pars/registry.js';
 export { createServer, type ParkitServer, type ServerOptions } from './server.js';

@@ -1,6 +1,7 @@
 /**
- * One request to the Stoa service: the caller's fetch, a per-request timeout combined with the
- * caller's signal, network failures as typed errors (URL redacted), JSON bodies checked.
+ * One request to a remote JSON service (Stoa; also the Luco export client and the parkit
+ * observability client): the caller's fetch, a per-request timeout combined with the caller's
+ * signal, network failures as typed errors (URL redacted), JSON bodies checked.
  *
  * @internal
  * @module
@@ -14,6 +15,8 @@ export interface Transport {
   readonly fetch: typeof fetch;
   /** Milliseconds before one request is abandoned. */
   readonly timeout: number;
+  /** The service's name in messages (default `Stoa`). */
+  readonly service?: string;
 }
 
 /** What one request is, for messages. */
@@ -50,7 +53,7 @@ export async function send(
     if (facts.signal?.aborted) throw facts.signal.reason;
     if (timeout.signal.aborted) {
       throw new TransferError(
-        `Stoa ${facts.action} timed out after ${transport.timeout} ms (${method} ${redactUrl(url)})`,
+        `${transport.service ?? 'Stoa'} ${facts.action} timed out after ${transport.timeout} ms (${method} ${redactUrl(url)})`,
         { url: redactUrl(url) },
       );
     }
@@ -82,14 +85,15 @@ export async function bodyBytes(response: Response, url: string, signal?: AbortS
  *
  * @param response - a 2xx response
  * @param action - what was asked, for the message
+ * @param service - the service's name in the message (default `Stoa`)
  * @throws FormatError when the body is not JSON
  */
-export async function jsonBody(response: Response, action: string): Promise<unknown> {
+export async function jsonBody(response: Response, action: string, service = 'Stoa'): Promise<unknown> {
   const text = await response.text();
   try {
     return JSON.parse(text);
   } catch {
     // No `cause`: a JSON.parse message quotes the body, which may hold a signed URL.
-    throw new FormatError(`Stoa ${action} answered ${response.status} with a body that is not JSON`);
+    throw new FormatError(`${service} ${action} answered ${response.status} with a body that is not JSON`);
   }
 }

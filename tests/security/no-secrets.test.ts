@@ -568,3 +568,81 @@ describe('secrets never leak from the S3 and GCS issuers and dialects', () => {
     }
   });
 });
+
+describe('secrets never leak from the observability clients', () => {
+  it('admin key, Luco tokens and the Azure secret stay out of errors, logs and renderings', async () => {
+    const { startServer } = await import('../server/helpers.js');
+    const { LucoClient, ParkitObserver } = await import('../../src/index.js');
+    const { startLucoServer } = await import('../servers/luco.js');
+    const secret = 'azure-secret-0d4c1e9b7a';
+    const luco = await startLucoServer({ clients: { app: { secret, resource: 'api://luco' } } });
+    const logged: string[] = [];
+    const t = await startServer({ log: (entry) => logged.push(JSON.stringify(entry)) });
+    try {
+      luco.addSequence({ source: 's' });
+      const handed: string[] = [];
+      const identity = {
+        generateToken() {
+          const token = luco.issueToken(300);
+          handed.push(token.token);
+          return token;
+        },
+      };
+      const observer = new ParkitObserver({ url: t.server.url, adminKey: t.adminKey });
+      const wrongKey = new ParkitObserver({ url: t.server.url, adminKey: `${t.adminKey}x` });
+      const viaIdentity = new LucoClient({
+        url: luco.url,
+        identity,
+        log: (entry) => logged.push(JSON.stringify(entry)),
+      });
+      const viaAzure = new LucoClient({
+        url: luco.url,
+        azure: {
+          tenantId: 'tenant-1',
+          clientId: 'app',
+          clientSecret: secret,
+          resourceId: 'api://luco',
+          tokenUrl: luco.tokenUrl,
+        },
+        log: (entry) => logged.push(JSON.stringify(entry)),
+      });
+      const wrongSecret = new LucoClient({
+        url: luco.url,
+        azure: {
+          tenantId: 'tenant-1',
+          clientId: 'app',
+          clientSecret: `${secret}-wrong`,
+          resourceId: 'api://luco',
+          tokenUrl: luco.tokenUrl,
+        },
+      });
+      const errors: unknown[] = [
+        await failure(() => wrongKey.listSequences()),
+        await failure(() => observer.getSequence('nope')),
+        await failure(() => observer.putSequence({ name: 'Bad Name' })),
+        await failure(() =>
+          new ParkitObserver({ url: 'http://127.0.0.1:9', adminKey: t.adminKey }).listSequences(),
+        ),
+        await failure(() => viaIdentity.findSlotId('t', { source: 'unknown' })),
+        await failure(() => viaAzure.createSubmission(424_242)),
+        await failure(() => wrongSecret.findSlotId('t', { source: 's' })),
+      ];
+      await viaIdentity.findSlotId('t', { source: 's' });
+      luco.failNext(400, { title: 'Bad Request', detail: `echo Bearer ${handed.at(-1)}` });
+      errors.push(await failure(() => viaIdentity.findSlotId('t', { source: 's' })));
+      luco.failNext(400, { title: 'Bad Request', detail: `client secret ${secret} is not welcome here` });
+      errors.push(await failure(() => viaAzure.findSlotId('t', { source: 's' })));
+      const secrets = [t.adminKey, secret, `${secret}-wrong`, ...handed];
+      expect(errors.length).toBe(9);
+      expect(handed.length).toBeGreaterThan(0);
+      for (const value of [...errors, observer, viaIdentity, viaAzure, logged.join('\n')]) {
+        for (const text of renderings(value)) {
+          for (const hidden of secrets) expect(text).not.toContain(hidden);
+        }
+      }
+    } finally {
+      await t.stop();
+      await luco.close();
+    }
+  });
+});

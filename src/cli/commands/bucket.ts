@@ -50,6 +50,18 @@ async function firstLine(path: string, what: string): Promise<string> {
  * @throws TypeError when the server or the key cannot be found
  */
 export async function connect(options: ConnectionOptions): Promise<ParkitAdmin> {
+  return new ParkitAdmin(await resolveConnection(options));
+}
+
+/**
+ * The server URL and admin key the options name (for other admin clients, such as `observe`).
+ *
+ * @param options - `--server`, `--data`, `--admin-key-file`
+ * @throws TypeError when the server or the key cannot be found
+ */
+export async function resolveConnection(
+  options: ConnectionOptions,
+): Promise<{ url: string; adminKey: string }> {
   let url = options.server ?? (process.env.PARKIT_SERVER || undefined);
   if (url === undefined && options.data !== undefined) {
     const text = await firstLine(
@@ -70,7 +82,7 @@ export async function connect(options: ConnectionOptions): Promise<ParkitAdmin> 
     key = await firstLine(join(options.data, ADMIN_KEY_FILE), 'the admin key of the data directory');
   if (!key)
     throw new TypeError('no admin key: set PARKIT_ADMIN_KEY, or give --admin-key-file FILE or --data DIR');
-  return new ParkitAdmin({ url, adminKey: key });
+  return { url, adminKey: key };
 }
 
 /**

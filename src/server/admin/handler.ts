@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../http/api-error.js';
+import { handleObserve } from '../observe/handler.js';
 import { requireAdmin } from './auth.js';
 import { createBucket, deleteBucket, listBuckets } from './buckets.js';
 import { closePar, createPar, getPar, listPars } from './pars.js';
@@ -40,6 +41,7 @@ export async function handleAdmin(
       }
     });
   const params = new URLSearchParams(query);
+  if (parts[0] === 'observe') return handleObserve(context, request, response, parts.slice(1), params);
   const [collection, id, extra] = parts;
   const method = request.method;
   if (extra !== undefined) throw new ApiError(404, 'NOT_FOUND', 'no such admin resource');

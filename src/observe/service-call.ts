@@ -1,0 +1,91 @@
+/**
+ * One JSON call to the parkit server's admin API for the observability client: through the
+ * shared transport (timeout, signal, network errors with the URL redacted), the refusal as the
+ * typed error callers branch on, with the server's own code in `context.serviceCode`.
+ *
+ * @internal
+ * @module
+ */
+import {
+  ConflictError,
+  NotFoundError,
+  type ParkitError,
+  PermissionError,
+  RemoteServiceError,
+} from '../par/errors.js';
+import { redactUrl } from '../par/redact.js';
+import { jsonBody, send, type Transport } from '../stoa/transport.js';
+
+/** How to reach the admin API. */
+export interface AdminEndpoint {
+  /** Base URL without a trailing slash. */
+  readonly url: string;
+  /** `Bearer` credential. */
+  readonly key: string;
+  readonly transport: Transport;
+}
+
+async function refusal(response: Response, method: string, url: string): Promise<ParkitError> {
+  let body: { code?: unknown; message?: unknown } | undefined;
+  try {
+    body = JSON.parse((await response.text()).slice(0, 8192)) as typeof body;
+  } catch {
+    body = undefined;
+  }
+  const status = response.status;
+  const serviceCode = typeof body?.code === 'string' ? body.code.slice(0, 64) : undefined;
+  const said = typeof body?.message === 'string' ? body.message.slice(0, 300) : undefined;
+  const where = `${method} ${redactUrl(url)}`;
+  const context = { status, method, url: redactUrl(url), serviceCode };
+  const text = `${said ?? `status ${status}`}${serviceCode === undefined ? '' : ` (${serviceCode})`}`;
+  if (status === 401 || status === 403)
+    return new PermissionError(`the parkit server refused: ${text}, ${where}`, { context });
+  if (status === 404) return new NotFoundError(`the parkit server says: ${text}, ${where}`, { context });
+  if (status === 409 || status === 412)
+    return new ConflictError(`the parkit server says: ${text}, ${where}`, { context });
+  return new RemoteServiceError(`the parkit server refused: ${text}, ${where}`, {
+    status,
+    method,
+    url: redactUrl(url),
+    ...(said === undefined ? {} : { serviceMessage: said }),
+    context: { serviceCode },
+  });
+}
+
+/**
+ * Call the admin API.
+ *
+ * @param endpoint - URL, key, transport
+ * @param method - HTTP method
+ * @param path - below `/admin/v1/`, already encoded
+ * @param body - a JSON body, if any
+ * @param signal - cancellation
+ * @returns the parsed answer (undefined for 204)
+ * @throws PermissionError, NotFoundError, ConflictError, RemoteServiceError, TransferError
+ */
+export async function adminCall(
+  endpoint: AdminEndpoint,
+  method: string,
+  path: string,
+  body: unknown,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  const url = `${endpoint.url}/admin/v1/${path}`;
+  const response = await send(
+    endpoint.transport,
+    url,
+    {
+      method,
+      headers: {
+        authorization: `Bearer ${endpoint.key}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    },
+    { action: `${method} ${path.split('?')[0]}`, signal },
+  );
+  if (!response.ok) throw await refusal(response, method, url);
+  if (response.status === 204) return undefined;
+  return jsonBody(response, method, 'the parkit server');
+}

@@ -17,6 +17,19 @@ export {
 export { BucketWriter } from './access/bucket-writer.js';
 export { ComputeRunner } from './access/compute-runner.js';
 export type { ByteRange, ListedObject, ListPage, ObjectStat } from './access/endpoint.js';
+export { isFinalStatus, Job, type JobWaitOptions } from './access/job.js';
+export type { JobPage, RunnerCallOptions, RunnerEndpoint } from './access/job-endpoint.js';
+export {
+  type CalculationDescription,
+  type CalculationGrant,
+  FINAL_JOB_STATES,
+  type JobLogLine,
+  type JobLogs,
+  type JobObject,
+  type JobProgress,
+  type JobState,
+  type JobStatus,
+} from './access/job-status.js';
 export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions } from './access/options.js';
@@ -88,21 +101,33 @@ export {
   type ServerParInfo,
   type ServerParRequest,
 } from './issuers/parkit-admin.js';
+export type {
+  BucketGrantRequest,
+  ExecutableParRequest,
+  ServerCalculation,
+  ServerJobInfo,
+} from './issuers/parkit-calculations.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {
+  ArgumentError,
+  type ArgumentErrorOptions,
   ConflictError,
   DecryptionError,
   type ErrorContext,
   ExpiredError,
   FormatError,
   isParkitError,
+  JobError,
+  type JobErrorOptions,
+  type JobFailureReason,
   NotFoundError,
   NotSupportedError,
   ParkitError,
   type ParkitErrorCode,
   type ParkitErrorOptions,
   PermissionError,
+  QuotaError,
   RemoteServiceError,
   type RemoteServiceErrorOptions,
   TamperError,

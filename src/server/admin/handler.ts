@@ -8,6 +8,7 @@ import type { ServerContext } from '../context.js';
 import { ApiError } from '../http/api-error.js';
 import { requireAdmin } from './auth.js';
 import { createBucket, deleteBucket, listBuckets } from './buckets.js';
+import { handleComputeAdmin } from './jobs.js';
 import { closePar, createPar, getPar, listPars } from './pars.js';
 
 const notAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'this method is not allowed here');
@@ -42,6 +43,8 @@ export async function handleAdmin(
   const params = new URLSearchParams(query);
   const [collection, id, extra] = parts;
   const method = request.method;
+  if (collection === 'jobs' || collection === 'calculations')
+    return handleComputeAdmin(context, request, response, parts, params);
   if (extra !== undefined) throw new ApiError(404, 'NOT_FOUND', 'no such admin resource');
   if (collection === 'buckets') {
     if (id === undefined || id === '') {

@@ -240,7 +240,7 @@ export class ComputeService {
       await this.#finish(job, abortedBeforeStart(job.abortWanted));
       return;
     }
-    await job.update({ state: 'running', started: iso(this.#context.now()), grantIds: grants.ids }, 'now');
+    const started = iso(this.#context.now());
     const execution = new JobExecution(
       {
         workerData: {
@@ -259,8 +259,14 @@ export class ComputeService {
         env: workerEnv(),
       },
       {
-        progress: (progress) =>
-          void job.update({ progress: { ...progress, updated: iso(this.#context.now()) } }, 'soon'),
+        progress: (progress) => {
+          const message =
+            progress.message === undefined ? {} : { message: this.#scrub(job, progress.message) };
+          void job.update(
+            { progress: { ...progress, ...message, updated: iso(this.#context.now()) } },
+            'soon',
+          );
+        },
         log: (stream, text) =>
           job.log({ time: iso(this.#context.now()), stream, text: this.#scrub(job, text) }),
         read: (object) => job.note('inputs', object),
@@ -268,6 +274,9 @@ export class ComputeService {
       },
     );
     job.execution = execution;
+    // A stop that came while the grants were being minted.
+    if (job.abortWanted !== undefined) execution.abort(job.abortWanted);
+    await job.update({ state: 'running', started, grantIds: grants.ids }, 'now');
     const outcome = await execution.done;
     await closeWorkerGrants(this.#context, grants.ids);
     await this.#finish(job, outcome);
@@ -353,7 +362,9 @@ export class ComputeService {
     const local = this.#local.get(id);
     if (local !== undefined) {
       this.#abort(local, 'stopped');
-      await this.wait(id, Number.MAX_SAFE_INTEGER, this.#graceMs + 5000);
+      const deadline = Date.now() + this.#graceMs + 5000;
+      while (!isFinal(local.record.state) && Date.now() < deadline)
+        await local.changed(local.record.version, deadline - Date.now());
       return;
     }
     const stored = await this.store.get(id);

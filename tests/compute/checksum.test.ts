@@ -18,7 +18,7 @@ const sha256 = (text: string | Uint8Array) => createHash('sha256').update(text).
 
 describe('the checksum calculation', () => {
   it('hashes the input prefix and writes a verified report through the output grant', async () => {
-    const { par, runner } = await s.runner({
+    const { par } = await s.runner({
       calculation: 'checksumReport',
       arguments: { prefix: 'in/' },
       settable: ['algorithm'],

@@ -15,6 +15,6 @@ export async function reach(_args, context) {
     listOutside: await status(`${input}?prefix=secret/`),
     writeInput: await status(`${input}in/new.txt`, { method: 'PUT', body: 'x' }),
     writeOutside: await status(`${output}elsewhere.txt`, { method: 'PUT', body: 'x' }),
-    otherBucket: await status(input.replace('/b/data/', '/b/private/') + 'in/a.txt'),
+    otherBucket: await status(`${input.replace('/b/data/', '/b/private/')}in/a.txt`),
   };
 }

@@ -119,7 +119,7 @@ describe('ending jobs', () => {
     expect(final.state).toBe('failed');
     expect(final.error?.reason).toBe('failed');
     expect(final.error?.message).toMatch(
-      /^could not open …\/crash\.mjs via http:\/\/127\.0\.0\.1:\d+\/p\/…\/n\/parkit\/b\/data\/o\/ \(identity …, admin key undefined\)$/,
+      /^could not open …\/crash\.mjs via http:\/\/127\.0\.0\.1:\d+\/p\/…\/n\/parkit\/b\/data\/o\/in\/a\.txt \(admin key undefined\)$/,
     );
     const logs = await job.logs();
     const text = logs.lines.map((line) => `${line.stream}: ${line.text}`);

@@ -18,7 +18,7 @@ import type {
   SeenObject,
   WorkerMessage,
 } from './worker-protocol.js';
-import { spawnWorker } from './worker-spawn.js';
+import type { WorkerSupply } from './worker-supply.js';
 
 /** How a run ended. */
 export type ExecutionOutcome =
@@ -40,14 +40,12 @@ export interface ExecutionHooks {
 /** How to run. */
 export interface ExecutionSpec {
   readonly workerData: JobWorkerData;
-  /** Whether the worker loads TypeScript. */
-  readonly typeScript: boolean;
+  /** Where the worker comes from. */
+  readonly workers: WorkerSupply;
   readonly timeoutMs: number;
   readonly memoryMb: number;
   /** How long a job asked to end may take before it is killed, in ms. */
   readonly graceMs: number;
-  /** The worker's environment (server secrets removed). */
-  readonly env: Record<string, string | undefined>;
 }
 
 const ABORTED: Record<
@@ -106,18 +104,8 @@ export class JobExecution {
   constructor(spec: ExecutionSpec, hooks: ExecutionHooks) {
     this.#graceMs = spec.graceMs;
     this.#timeoutMs = spec.timeoutMs;
-    this.#worker = spawnWorker('job-worker', spec.typeScript, {
-      workerData: spec.workerData,
-      env: spec.env,
-      argv: [],
-      stdout: true,
-      stderr: true,
-      resourceLimits: {
-        maxOldGenerationSizeMb: spec.memoryMb,
-        maxYoungGenerationSizeMb: Math.max(4, Math.min(64, Math.floor(spec.memoryMb / 8))),
-        stackSizeMb: 4,
-      },
-    });
+    this.#worker = spec.workers.take(spec.memoryMb);
+    this.#worker.postMessage({ type: 'job', data: spec.workerData });
     lines(this.#worker.stdout, (line) => hooks.log('stdout', line));
     lines(this.#worker.stderr, (line) => hooks.log('stderr', line));
     this.#timeout = setTimeout(() => this.abort('timed-out'), spec.timeoutMs);

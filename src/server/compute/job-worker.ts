@@ -17,15 +17,24 @@ import {
 
 const port = parentPort;
 if (port === null) throw new Error('job-worker runs only as a worker thread');
-const data = workerData as JobWorkerData;
 const post = (message: WorkerMessage) => port.postMessage(message);
 const controller = new AbortController();
+let received: (data: JobWorkerData) => void = () => {};
+// Started ahead of need (a spare), the worker waits here for its one job.
+const job = new Promise<JobWorkerData>((resolve) => {
+  received = resolve;
+});
 
 port.on('message', (message: HostMessage) => {
+  if (message?.type === 'job') {
+    received(message.data);
+    return;
+  }
   if (message?.type !== 'abort' || controller.signal.aborted) return;
   const text = message.reason === 'timed-out' ? 'the job ran out of time' : 'the job was stopped';
   controller.abort(new DOMException(text, message.reason === 'timed-out' ? 'TimeoutError' : 'AbortError'));
 });
+const data = (workerData as JobWorkerData | null) ?? (await job);
 
 function describeFailure(error: unknown): string {
   if (error instanceof Error) {

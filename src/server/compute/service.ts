@@ -23,6 +23,7 @@ import { LocalJob } from './local-job.js';
 import { scrub } from './scrub.js';
 import { closeWorkerGrants, MissingBucketError, mintWorkerGrants } from './worker-grants.js';
 import type { AbortReason, SeenObject } from './worker-protocol.js';
+import { WorkerSupply } from './worker-supply.js';
 
 /** Limits and timings of the compute service. */
 export interface ComputeSettings {
@@ -40,6 +41,8 @@ export interface ComputeSettings {
   readonly heartbeatMs?: number;
   /** Longest delay before progress is written to the store, in ms (default 500). */
   readonly flushMs?: number;
+  /** Keep a booted worker ready for the next job (default true; costs an idle thread). */
+  readonly spareWorkers?: boolean;
 }
 
 /** What the service is built with. */
@@ -88,6 +91,7 @@ export class ComputeService {
   readonly #graceMs: number;
   readonly #heartbeatMs: number;
   readonly #flushMs: number;
+  readonly #workers: WorkerSupply;
   #timer: ReturnType<typeof setInterval> | undefined;
   #closing = false;
 
@@ -120,6 +124,8 @@ export class ComputeService {
     this.#graceMs = setting(options.stopGraceMs, 5000, 'stopGraceMs');
     this.#heartbeatMs = setting(options.heartbeatMs, 2000, 'heartbeatMs');
     this.#flushMs = setting(options.flushMs, 500, 'flushMs');
+    this.#workers = new WorkerSupply(options.functions.typeScript, workerEnv, options.spareWorkers !== false);
+    if (options.functions.calculations.size > 0) this.#workers.prepare(this.#memoryMb);
   }
 
   /** The registered calculations. */
@@ -252,11 +258,10 @@ export class ComputeService {
           inputs: grants.inputs,
           outputs: grants.outputs,
         },
-        typeScript: this.#options.functions.typeScript,
+        workers: this.#workers,
         timeoutMs: record.timeoutMs,
         memoryMb: record.memoryMb,
         graceMs: this.#graceMs,
-        env: workerEnv(),
       },
       {
         progress: (progress) => {
@@ -454,6 +459,7 @@ export class ComputeService {
     for (const job of jobs) this.#abort(job, 'interrupted');
     const deadline = Date.now() + this.#graceMs + 5000;
     while (this.#local.size > 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+    await this.#workers.close();
     if (!this.#options.exclusive) await this.store.leave(this.instanceId).catch(() => false);
   }
 }

@@ -52,11 +52,10 @@ export type WorkerMessage =
 /** Why the service asks a job to end. */
 export type AbortReason = 'stopped' | 'timed-out' | 'interrupted';
 
-/** To the worker. */
-export interface HostMessage {
-  readonly type: 'abort';
-  readonly reason: AbortReason;
-}
+/** To the worker: its job (a spare gets it this way), or the request to end. */
+export type HostMessage =
+  | { readonly type: 'job'; readonly data: JobWorkerData }
+  | { readonly type: 'abort'; readonly reason: AbortReason };
 
 /** Largest result, in bytes of JSON. */
 export const MAX_RESULT_BYTES = 256 * 1024;

@@ -351,7 +351,7 @@ export class ComputeService {
       if (local !== undefined) return local.changed(version, left, signal);
       const stored = await this.store.get(id);
       if (stored === undefined || stored.value.version > version || isFinal(stored.value.state)) return;
-      if (left <= 0 || signal?.aborted) return;
+      if (left <= 0 || signal?.aborted || this.#closing) return;
       await new Promise((done) => setTimeout(done, Math.min(250, left)));
     }
   }

@@ -51,7 +51,7 @@ export type {
   StoredJobProgress,
 } from './compute/job-record.js';
 export type { ArgumentSchema, SchemaType } from './compute/schema.js';
-export type { ComputeSettings } from './compute/service.js';
+export type { ComputeSettings } from './compute/settings.js';
 export type { RequestLogEntry, RequestLogger } from './http/log.js';
 export type { AccessClaims, GrantScope } from './pars/claims.js';
 export type { ParEntry, ParListing } from './pars/registry.js';

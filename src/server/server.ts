@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { loadOrCreateAdminKey } from './admin/admin-key.js';
 import { type App, createApp } from './app.js';
-import type { ComputeSettings } from './compute/service.js';
+import type { ComputeSettings } from './compute/settings.js';
 import type { RequestLogger } from './http/log.js';
 import { FileSystemStore } from './storage/fs-store.js';
 import type { ObjectStore } from './storage/store.js';

@@ -20,30 +20,12 @@ import { JobQueue } from './job-queue.js';
 import { isFinal, type JobRecord } from './job-record.js';
 import { type JobLogs, JobStore } from './job-store.js';
 import { LocalJob } from './local-job.js';
+import { recoverJobs } from './recovery.js';
 import { scrub } from './scrub.js';
+import { type ComputeSettings, resolveSettings } from './settings.js';
 import { closeWorkerGrants, MissingBucketError, mintWorkerGrants } from './worker-grants.js';
 import type { AbortReason, SeenObject } from './worker-protocol.js';
-import { WorkerSupply } from './worker-supply.js';
-
-/** Limits and timings of the compute service. */
-export interface ComputeSettings {
-  /** Jobs running at once on this server (default 2). */
-  readonly maxConcurrentJobs?: number;
-  /** Jobs waiting at most (default 100); more are refused with 503 `QUEUE_FULL`. */
-  readonly maxQueuedJobs?: number;
-  /** Time limit of a job in ms (default 15 minutes); calculations may declare less. */
-  readonly jobTimeoutMs?: number;
-  /** Heap limit of a job in MiB (default 512); calculations may declare less. */
-  readonly jobMemoryMb?: number;
-  /** How long a job asked to stop may take before its worker is killed, in ms (default 5000). */
-  readonly stopGraceMs?: number;
-  /** Heartbeat of this instance on a shared store, in ms (default 2000). */
-  readonly heartbeatMs?: number;
-  /** Longest delay before progress is written to the store, in ms (default 500). */
-  readonly flushMs?: number;
-  /** Keep a booted worker ready for the next job (default true; costs an idle thread). */
-  readonly spareWorkers?: boolean;
-}
+import { WorkerSupply, workerEnv } from './worker-supply.js';
 
 /** What the service is built with. */
 export interface ComputeServiceOptions extends ComputeSettings {
@@ -58,22 +40,6 @@ export interface ComputeServiceOptions extends ComputeSettings {
 
 /** The server context without the compute service (what the service itself needs). */
 export type ComputeServerContext = Omit<ServerContext, 'compute'>;
-
-const SERVER_SECRETS = ['PARKIT_ADMIN_KEY', 'PARKIT_SIGNING_KEY', 'PARKIT_IDENTITY'];
-
-function setting(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value <= 0)
-    throw new RangeError(`compute.${name} must be a positive integer`);
-  return value;
-}
-
-function workerEnv(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(process.env))
-    if (!SERVER_SECRETS.includes(name)) env[name] = value;
-  return env;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -115,16 +81,14 @@ export class ComputeService {
     this.#context = context;
     this.#options = options;
     this.store = new JobStore(context.records);
-    this.#queue = new JobQueue(
-      setting(options.maxConcurrentJobs, 2, 'maxConcurrentJobs'),
-      setting(options.maxQueuedJobs, 100, 'maxQueuedJobs'),
-    );
-    this.#timeoutMs = setting(options.jobTimeoutMs, 15 * 60_000, 'jobTimeoutMs');
-    this.#memoryMb = setting(options.jobMemoryMb, 512, 'jobMemoryMb');
-    this.#graceMs = setting(options.stopGraceMs, 5000, 'stopGraceMs');
-    this.#heartbeatMs = setting(options.heartbeatMs, 2000, 'heartbeatMs');
-    this.#flushMs = setting(options.flushMs, 500, 'flushMs');
-    this.#workers = new WorkerSupply(options.functions.typeScript, workerEnv, options.spareWorkers !== false);
+    const settings = resolveSettings(options);
+    this.#queue = new JobQueue(settings.maxConcurrentJobs, settings.maxQueuedJobs);
+    this.#timeoutMs = settings.jobTimeoutMs;
+    this.#memoryMb = settings.jobMemoryMb;
+    this.#graceMs = settings.stopGraceMs;
+    this.#heartbeatMs = settings.heartbeatMs;
+    this.#flushMs = settings.flushMs;
+    this.#workers = new WorkerSupply(options.functions.typeScript, workerEnv, settings.spareWorkers);
     if (options.functions.calculations.size > 0) this.#workers.prepare(this.#memoryMb);
   }
 
@@ -405,33 +369,15 @@ export class ComputeService {
     return { lines, dropped };
   }
 
-  async #recover(): Promise<void> {
-    const now = this.#context.now();
-    for (const { id, owner } of await this.store.active()) {
-      if (owner === this.instanceId || this.#local.has(id)) continue;
-      if (!this.#options.exclusive) {
-        const beat = await this.store.lastBeat(owner);
-        if (beat !== undefined && now - beat <= 3 * this.#heartbeatMs) continue;
-      }
-      await this.#markInterrupted(id);
-    }
-  }
-
-  async #markInterrupted(id: string): Promise<void> {
-    const stored = await this.store.get(id);
-    if (stored !== undefined && !isFinal(stored.value.state)) {
-      const record = stored.value;
-      const failed: JobRecord = {
-        ...record,
-        state: 'failed',
-        version: record.version + 1,
-        finished: iso(this.#context.now()),
-        error: { reason: 'interrupted', message: 'the server running the job stopped before it finished' },
-      };
-      if (!(await this.store.replace(failed, stored.etag))) return;
-      await closeWorkerGrants(this.#context, record.grantIds);
-    }
-    await this.store.finish(id);
+  #recover(): Promise<void> {
+    return recoverJobs({
+      store: this.store,
+      context: this.#context,
+      instanceId: this.instanceId,
+      exclusive: this.#options.exclusive,
+      heartbeatMs: this.#heartbeatMs,
+      isLocal: (id) => this.#local.has(id),
+    });
   }
 
   #startTimers(): void {

@@ -11,6 +11,17 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from './worker-spawn.js';
 
+/** Environment variables a worker never gets. */
+const SERVER_SECRETS = ['PARKIT_ADMIN_KEY', 'PARKIT_SIGNING_KEY', 'PARKIT_IDENTITY'];
+
+/** The server's environment without its secrets (what each worker gets). */
+export function workerEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(process.env))
+    if (!SERVER_SECRETS.includes(name)) env[name] = value;
+  return env;
+}
+
 /** Most heap limits spares are kept for. */
 const MAX_SPARE_KINDS = 4;
 

@@ -51,8 +51,12 @@ async function printLogs(job: Job): Promise<void> {
   if (logs.dropped > 0) process.stderr.write(`(${logs.dropped} more lines were not kept)\n`);
 }
 
-async function follow(job: Job, calculation: string, options: RunOptions): Promise<void> {
-  const signal = interruptSignal();
+async function follow(
+  job: Job,
+  calculation: string,
+  options: RunOptions,
+  signal: AbortSignal,
+): Promise<void> {
   const progress = createProgress({
     label: `run ${calculation}`,
     mode: progressMode(options.quiet === true, options.json === true),
@@ -96,6 +100,7 @@ async function follow(job: Job, calculation: string, options: RunOptions): Promi
   progress.finish();
   if (options.logs) await printLogs(job);
   if (final.state !== 'succeeded') {
+    if (options.json) printJson(summary(final));
     throw new JobError(`job ${job.id} ${final.state}: ${final.error?.message ?? 'no result'}`, {
       reason: final.error?.reason ?? 'failed',
       jobId: job.id,
@@ -186,6 +191,8 @@ export function runCommand(program: Command): void {
         else process.stdout.write(`${line(stopped)}\n`);
         return;
       }
+      // Ctrl-C from here on stops the job (even one still being started) rather than leaving it running.
+      const signal = options.detach ? undefined : interruptSignal();
       const job = options.job !== undefined ? runner.job(options.job) : await start(runner, options);
       if (options.detach) {
         const status = job.lastStatus ?? (await job.status());
@@ -193,6 +200,6 @@ export function runCommand(program: Command): void {
         else process.stdout.write(`${job.id}\n`);
         return;
       }
-      await follow(job, calculation, options);
+      await follow(job, calculation, options, signal as AbortSignal);
     });
 }

@@ -2,12 +2,14 @@
  * `npm start`: the end-to-end tour on the embedded parkit server. Start it on a free loopback
  * port over a temporary data directory, create a bucket, upload sample data, mint a read Par
  * sealed to a freshly generated recipient, hand it off as a token, open it as the recipient,
- * list, download and verify, revoke it, and show that the revoked Par is refused.
+ * list, download and verify, revoke it, and show that the revoked Par is refused. Then run a
+ * calculation through an executable Par: a checksum report over the uploaded data, written to
+ * an output prefix (examples/functions/checksum-report.ts).
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type BucketReader,
   type BucketWriter,
@@ -23,7 +25,8 @@ const step = (n: number, text: string) => console.log(`\n[${n}] ${text}`);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 const dataDir = await mkdtemp(join(tmpdir(), 'parkit-demo-'));
-const server = await createServer({ dataDir });
+const functions = resolve(import.meta.dirname, 'functions');
+const server = await createServer({ dataDir, functions });
 try {
   step(1, 'Start a parkit server on a free loopback port with a temporary data directory');
   console.log(`    listening on ${server.url}; admin key created in the data directory (mode 0600)`);
@@ -117,6 +120,50 @@ try {
   } catch (error) {
     if (!isParkitError(error)) throw error;
     console.log(`    refused: ${error.code} (${error.message})`);
+  }
+  step(10, 'The owner mints an executable Par: the checksum calculation, reading q3/, writing checks/');
+  console.log(`    calculations on the server: ${server.calculations.join(', ')}`);
+  const executable = await admin.createExecutablePar({
+    calculation: 'checksumReport',
+    arguments: { prefix: 'q3/' }, // bound: the holder cannot change it
+    settable: ['algorithm'],
+    inputs: { data: { bucket: 'reports', prefix: 'q3/' } },
+    outputs: { reports: { bucket: 'reports', prefix: 'checks/' } },
+    maxRuns: 1,
+    expires: { minutes: 15 },
+    recipients: [recipient],
+  });
+  console.log(`    ${executable}`);
+
+  step(11, 'The recipient runs it (in a worker on the server), follows its progress and reads the result');
+  const runner = await Par.fromToken(executable.toToken()).execute(identity);
+  const job = await runner.start({ algorithm: 'sha256' });
+  let shown = '';
+  const result = (await job.result({
+    onProgress(status) {
+      const { progress } = status;
+      const line = `${status.state}${progress === undefined ? '' : ` ${Math.round((progress.fraction ?? 0) * 100)}% ${progress.message ?? ''}`}`;
+      if (line === shown) return;
+      shown = line;
+      console.log(`    ${line}`);
+    },
+  })) as { report: string; objects: number; mismatches: number };
+  const final = await job.status();
+  console.log(`    result: ${JSON.stringify(result)}`);
+  console.log(
+    `    inputs read: ${final.inputs.map((input) => `${input.key} (${input.sha256?.slice(0, 12)}…)`).join(', ')}`,
+  );
+  console.log(
+    `    outputs written: ${final.outputs.map((output) => `${output.key} (${output.size} bytes)`).join(', ')}`,
+  );
+  if (result.objects !== Object.keys(samples).length || result.mismatches !== 0)
+    throw new Error('the checksum report is wrong');
+  try {
+    await runner.start();
+    throw new Error('a second run was allowed');
+  } catch (error) {
+    if (!isParkitError(error, 'PARKIT_QUOTA_EXHAUSTED')) throw error;
+    console.log(`    a second run is refused: ${error.code} (${error.message})`);
   }
   console.log('\nDone.');
 } finally {

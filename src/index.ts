@@ -17,6 +17,19 @@ export {
 export { BucketWriter } from './access/bucket-writer.js';
 export { ComputeRunner } from './access/compute-runner.js';
 export type { ByteRange, ListedObject, ListPage, ObjectStat, UploadedPart } from './access/endpoint.js';
+export { isFinalStatus, Job, type JobWaitOptions } from './access/job.js';
+export type { JobPage, RunnerCallOptions, RunnerEndpoint } from './access/job-endpoint.js';
+export {
+  type CalculationDescription,
+  type CalculationGrant,
+  FINAL_JOB_STATES,
+  type JobLogLine,
+  type JobLogs,
+  type JobObject,
+  type JobProgress,
+  type JobState,
+  type JobStatus,
+} from './access/job-status.js';
 export { ObjectReader } from './access/object-reader.js';
 export { type ObjectData, ObjectWriter, type WriteOptions } from './access/object-writer.js';
 export type { AccessOptions, OperationOptions, PartOptions, RangeOptions } from './access/options.js';
@@ -100,6 +113,12 @@ export {
   type ServerParInfo,
   type ServerParRequest,
 } from './issuers/parkit-admin.js';
+export type {
+  BucketGrantRequest,
+  ExecutableParRequest,
+  ServerCalculation,
+  ServerJobInfo,
+} from './issuers/parkit-calculations.js';
 export { MAX_PRESIGNED_PARTS } from './issuers/s3/grant-urls.js';
 export {
   MAX_POST_BYTES,
@@ -184,18 +203,24 @@ export type { TimeInput } from './observe/time-input.js';
 export type { ParData } from './par/data.js';
 export { DRIVERS, type Driver } from './par/driver.js';
 export {
+  ArgumentError,
+  type ArgumentErrorOptions,
   ConflictError,
   DecryptionError,
   type ErrorContext,
   ExpiredError,
   FormatError,
   isParkitError,
+  JobError,
+  type JobErrorOptions,
+  type JobFailureReason,
   NotFoundError,
   NotSupportedError,
   ParkitError,
   type ParkitErrorCode,
   type ParkitErrorOptions,
   PermissionError,
+  QuotaError,
   RemoteServiceError,
   type RemoteServiceErrorOptions,
   TamperError,

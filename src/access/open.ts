@@ -7,11 +7,11 @@
  */
 import { NotSupportedError } from '../par/errors.js';
 import type { Par } from '../par/par.js';
-import type { BucketTarget } from '../par/target.js';
+import type { BucketTarget, CalculationTarget } from '../par/target.js';
 import { platformFetch } from '../platform/http-client.js';
 import { BucketReader } from './bucket-reader.js';
 import { BucketWriter } from './bucket-writer.js';
-import type { ComputeRunner } from './compute-runner.js';
+import { ComputeRunner } from './compute-runner.js';
 import type { Dialect, DialectContext } from './dialects/dialect.js';
 import { dialectFor } from './dialects/index.js';
 import { ObjectReader } from './object-reader.js';
@@ -56,8 +56,12 @@ export function openWriter(par: Par, secret: string, options: AccessOptions): Ob
 }
 
 /** A runner for an opened executable Par. */
-export function openRunner(par: Par, _secret: string, _options: AccessOptions): ComputeRunner {
-  throw new NotSupportedError(`this release cannot run calculations through ${par.driver} Pars yet`);
+export function openRunner(par: Par, secret: string, options: AccessOptions): ComputeRunner {
+  if (!par.isCalculation()) throw new NotSupportedError('only a calculation Par can be executed');
+  const { dialect, context } = resolve(par, options);
+  if (dialect.runner === undefined)
+    throw new NotSupportedError(`this release cannot run calculations through ${par.driver} Pars`);
+  return new ComputeRunner(par as Par<CalculationTarget>, dialect.runner(secret, context), options);
 }
 
 /** Revoke an opened Par at its issuer. */

@@ -25,6 +25,16 @@ export const EXIT = Object.freeze({
   notSupported: 9,
   /** The operation conflicts with the current state. */
   conflict: 10,
+  /** A calculation refused its arguments. */
+  argumentRejected: 11,
+  /** An executable Par's runs are used up. */
+  quotaExhausted: 12,
+  /** A job failed (threw, ran out of memory, crashed, or was interrupted). */
+  jobFailed: 13,
+  /** A job ran past its time limit. */
+  jobTimedOut: 14,
+  /** A job was stopped (by `stop()` from elsewhere; Ctrl-C in `parkit run` exits 130). */
+  jobStopped: 15,
   /** Stopped by Ctrl-C (SIGINT), as shells count it. */
   interrupted: 130,
 });
@@ -40,7 +50,15 @@ const BY_CODE: Partial<Record<ParkitErrorCode, number>> = {
   PARKIT_REMOTE_SERVICE: EXIT.transfer,
   PARKIT_NOT_SUPPORTED: EXIT.notSupported,
   PARKIT_CONFLICT: EXIT.conflict,
+  PARKIT_ARGUMENT_REJECTED: EXIT.argumentRejected,
+  PARKIT_QUOTA_EXHAUSTED: EXIT.quotaExhausted,
 };
+
+function jobExit(reason: unknown): number {
+  if (reason === 'timed-out') return EXIT.jobTimedOut;
+  if (reason === 'stopped') return EXIT.jobStopped;
+  return EXIT.jobFailed;
+}
 
 /**
  * The exit code for an error.
@@ -48,6 +66,7 @@ const BY_CODE: Partial<Record<ParkitErrorCode, number>> = {
  * @param error - what was thrown
  */
 export function exitCodeFor(error: unknown): number {
+  if (isParkitError(error, 'PARKIT_JOB_FAILED')) return jobExit((error as { reason?: unknown }).reason);
   if (isParkitError(error)) return BY_CODE[error.code] ?? EXIT.failure;
   if (error instanceof Error && error.name === 'AbortError') return EXIT.interrupted;
   if (error instanceof TypeError || error instanceof RangeError) return EXIT.usage;

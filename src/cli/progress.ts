@@ -14,6 +14,8 @@ export interface ProgressUpdate {
   /** Files finished and in all, for multi-file transfers. */
   readonly files?: number;
   readonly filesTotal?: number;
+  /** A few words shown after the amount (a job's progress message). */
+  readonly detail?: string;
 }
 
 /** A progress display. */
@@ -34,6 +36,8 @@ export interface ProgressOptions {
   readonly columns?: number;
   /** Clock, milliseconds (for the rate). */
   readonly now?: () => number;
+  /** What `loaded` and `total` count: bytes (default; a rate is shown) or steps (a job's progress). */
+  readonly units?: 'bytes' | 'steps';
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -84,18 +88,21 @@ export function createProgress(options: ProgressOptions): ProgressDisplay {
   let finished = false;
   const columns = Math.max(40, options.columns ?? process.stderr.columns ?? 80);
 
+  const steps = options.units === 'steps';
+  const format = steps ? (n: number) => String(Math.round(n * 1000) / 1000) : formatBytes;
   const line = (progress: ProgressUpdate): string => {
     const seconds = Math.max((now() - started) / 1000, 0.001);
-    const rate = `${formatBytes(Math.round(progress.loaded / seconds))}/s`;
+    const rate = steps ? '' : ` ${formatBytes(Math.round(progress.loaded / seconds))}/s`;
     const files =
       progress.filesTotal !== undefined && progress.filesTotal > 1
         ? ` ${progress.files ?? 0}/${progress.filesTotal} files`
         : '';
     const amount =
       progress.total === undefined
-        ? formatBytes(progress.loaded)
-        : `${formatBytes(progress.loaded)}/${formatBytes(progress.total)}`;
-    const tail = ` ${amount} ${rate}${files}`;
+        ? format(progress.loaded)
+        : `${format(progress.loaded)}/${format(progress.total)}`;
+    const detail = progress.detail === undefined ? '' : ` ${progress.detail.slice(0, 60)}`;
+    const tail = ` ${amount}${rate}${files}${detail}`;
     if (progress.total === undefined || progress.total === 0) return `${options.label}${tail}`;
     const fraction = Math.min(1, progress.loaded / progress.total);
     const percent = `${Math.floor(fraction * 100)}`.padStart(3);
@@ -115,7 +122,7 @@ export function createProgress(options: ProgressOptions): ProgressDisplay {
       } else if (
         options.mode === 'plain' &&
         progress.total !== undefined &&
-        progress.total >= PLAIN_MINIMUM
+        (steps ? progress.total > 0 : progress.total >= PLAIN_MINIMUM)
       ) {
         const reached = Math.floor((progress.loaded / progress.total) * 4);
         if (reached > quarter && reached < 4) {
@@ -129,7 +136,8 @@ export function createProgress(options: ProgressOptions): ProgressDisplay {
       if (finished || options.mode === 'off') return;
       finished = true;
       if (options.mode === 'tty') write(`\r\x1b[2K${line(last)}\n`);
-      else if (printed || last.loaded >= PLAIN_MINIMUM) write(`${line(last)}\n`);
+      else if (printed || last.loaded >= PLAIN_MINIMUM || (steps && last.total !== undefined))
+        write(`${line(last)}\n`);
     },
   };
 }

@@ -19,7 +19,15 @@ import { type Clock, type ExpiresInput, readClock, resolveExpiry, systemClock } 
 import { Par } from '../par/par.js';
 import type { Permission } from '../par/permissions.js';
 import { redactUrl } from '../par/redact.js';
-import type { BucketTarget, ObjectTarget } from '../par/target.js';
+import type { BucketTarget, CalculationTarget, ObjectTarget } from '../par/target.js';
+import {
+  type ExecutableParRequest,
+  executableBody,
+  parseCalculations,
+  parseServerJob,
+  type ServerCalculation,
+  type ServerJobInfo,
+} from './parkit-calculations.js';
 
 /** How to reach a parkit server's admin API. */
 export interface ParkitAdminOptions {
@@ -63,7 +71,7 @@ export interface ServerParInfo {
   readonly id: string;
   readonly fingerprint: string;
   readonly name?: string;
-  readonly target: ObjectTarget | BucketTarget;
+  readonly target: ObjectTarget | BucketTarget | CalculationTarget;
   readonly permissions: readonly Permission[];
   readonly created: DateTime;
   readonly expires: DateTime;
@@ -113,14 +121,16 @@ function parInfo(value: unknown): ServerParInfo {
   ) {
     throw new FormatError('the server sent a malformed Par entry', { field: 'pars' });
   }
-  const target: ObjectTarget | BucketTarget =
+  const target: ObjectTarget | BucketTarget | CalculationTarget =
     scope.kind === 'object'
       ? { kind: 'object', bucket: String(scope.bucket), key: String(scope.key) }
-      : {
-          kind: 'bucket',
-          bucket: String(scope.bucket),
-          ...(typeof scope.prefix === 'string' ? { prefix: scope.prefix } : {}),
-        };
+      : scope.kind === 'calculation'
+        ? { kind: 'calculation', name: String(scope.name) }
+        : {
+            kind: 'bucket',
+            bucket: String(scope.bucket),
+            ...(typeof scope.prefix === 'string' ? { prefix: scope.prefix } : {}),
+          };
   return {
     id: entry.id,
     fingerprint: entry.fingerprint,
@@ -314,6 +324,64 @@ export class ParkitAdmin {
     else body.expires = expires.toISO();
     const answer = (await this.#call('POST', 'pars', body, options)) as { par?: unknown };
     return Par.fromData(answer?.par, { now: this.#now });
+  }
+
+  /**
+   * Mint an executable Par: its holder may start, watch and stop runs of one calculation the
+   * server registered, with the arguments bound here (not overridable), the ones listed in
+   * `settable`, and the bucket grants given.
+   *
+   * @param request - the calculation, arguments, grants, run limit, expiry and recipients
+   * @param options - cancellation
+   * @returns the sealed executable Par
+   * @throws NotFoundError (no such calculation or bucket), RemoteServiceError (a field the
+   *   server refused: `context.serviceCode` says which rule, e.g. `ARGUMENT_REJECTED`)
+   */
+  async createExecutablePar(request: ExecutableParRequest, options: AdminCallOptions = {}): Promise<Par> {
+    const body = executableBody(request);
+    const now = readClock(this.#now);
+    const expires = resolveExpiry(request.expires, now);
+    if (isLifetime(request.expires)) body.expiresIn = (expires.toMillis() - now.toMillis()) / 1000;
+    else body.expires = expires.toISO();
+    const answer = (await this.#call('POST', 'pars', body, options)) as { par?: unknown };
+    return Par.fromData(answer?.par, { now: this.#now });
+  }
+
+  /**
+   * The calculations the server registered from its functions directory.
+   *
+   * @param options - cancellation
+   */
+  async listCalculations(options: AdminCallOptions = {}): Promise<ServerCalculation[]> {
+    return parseCalculations(await this.#call('GET', 'calculations', undefined, options));
+  }
+
+  /**
+   * Jobs on the server (all, or those one executable Par started), oldest first.
+   *
+   * @param filter - `par`: an executable Par or its id; cancellation
+   */
+  async listJobs(filter: AdminCallOptions & { readonly par?: Par | string } = {}): Promise<ServerJobInfo[]> {
+    const par = typeof filter.par === 'string' ? filter.par : filter.par?.id;
+    const query = par === undefined ? '' : `?par=${encodeURIComponent(par)}`;
+    const body = (await this.#call('GET', `jobs${query}`, undefined, filter)) as { jobs?: unknown };
+    if (!Array.isArray(body?.jobs))
+      throw new FormatError('the server sent a malformed job list', { field: 'jobs' });
+    return body.jobs.map(parseServerJob);
+  }
+
+  /**
+   * Stop a job (the operator's override; the holder uses `job.stop()`).
+   *
+   * @param id - the job id
+   * @param options - cancellation
+   * @returns its status once it has ended
+   * @throws NotFoundError
+   */
+  async stopJob(id: string, options: AdminCallOptions = {}): Promise<ServerJobInfo> {
+    if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id))
+      throw new TypeError('id must be a job id (32 hex digits)');
+    return parseServerJob(await this.#call('POST', `jobs/${id}/stop`, undefined, options));
   }
 
   /**

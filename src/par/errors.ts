@@ -18,7 +18,10 @@ export type ParkitErrorCode =
   | 'PARKIT_CONFLICT'
   | 'PARKIT_TRANSFER_FAILED'
   | 'PARKIT_REMOTE_SERVICE'
-  | 'PARKIT_NOT_SUPPORTED';
+  | 'PARKIT_NOT_SUPPORTED'
+  | 'PARKIT_ARGUMENT_REJECTED'
+  | 'PARKIT_QUOTA_EXHAUSTED'
+  | 'PARKIT_JOB_FAILED';
 
 /** Non-secret facts about a failure (field names, statuses, counts, redacted URLs). */
 export type ErrorContext = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -195,6 +198,78 @@ export class NotSupportedError extends ParkitError {
   }
 }
 
+/** Options of an {@link ArgumentError}. */
+export interface ArgumentErrorOptions extends ParkitErrorOptions {
+  /** The argument refused (a dotted path such as `limits.count`), when one is to blame. */
+  readonly argument?: string;
+}
+
+/**
+ * A calculation refused the arguments a job was started with: they break the calculation's
+ * declared schema, set an argument the issuer fixed, or one the Par does not let the holder set.
+ * `argument` names the culprit. Fix the arguments and start again.
+ */
+export class ArgumentError extends ParkitError {
+  override name = 'ArgumentError';
+  /** The argument refused, when one is to blame. */
+  readonly argument: string | undefined;
+  constructor(message: string, options: ArgumentErrorOptions = {}) {
+    super('PARKIT_ARGUMENT_REJECTED', message, {
+      ...options,
+      context: { ...options.context, argument: options.argument },
+    });
+    this.argument = options.argument;
+  }
+}
+
+/**
+ * A limit on use is spent: an executable Par's maximum number of runs. Unlike a conflict, waiting
+ * does not help; ask the issuer for a new Par.
+ */
+export class QuotaError extends ParkitError {
+  override name = 'QuotaError';
+  constructor(message: string, options?: ParkitErrorOptions) {
+    super('PARKIT_QUOTA_EXHAUSTED', message, options);
+  }
+}
+
+/**
+ * How a job ended without a result: `failed` (the calculation threw; the message is its own),
+ * `out-of-memory`, `crashed` (its worker died), `interrupted` (the server stopped or restarted
+ * under it), `timed-out`, or `stopped` (someone called `stop()`).
+ */
+export type JobFailureReason =
+  | 'failed'
+  | 'out-of-memory'
+  | 'crashed'
+  | 'interrupted'
+  | 'timed-out'
+  | 'stopped';
+
+/** Options of a {@link JobError}. */
+export interface JobErrorOptions extends ParkitErrorOptions {
+  readonly reason: JobFailureReason;
+  /** The job's id. */
+  readonly jobId?: string;
+}
+
+/** A job ended without a result; `reason` says how. Its message never holds a host path or secret. */
+export class JobError extends ParkitError {
+  override name = 'JobError';
+  /** How the job ended. */
+  readonly reason: JobFailureReason;
+  /** The job's id. */
+  readonly jobId: string | undefined;
+  constructor(message: string, options: JobErrorOptions) {
+    super('PARKIT_JOB_FAILED', message, {
+      ...options,
+      context: { ...options.context, reason: options.reason, jobId: options.jobId },
+    });
+    this.reason = options.reason;
+    this.jobId = options.jobId;
+  }
+}
+
 const ERROR_NAMES = new Set([
   'ParkitError',
   'ExpiredError',
@@ -207,6 +282,9 @@ const ERROR_NAMES = new Set([
   'TransferError',
   'RemoteServiceError',
   'NotSupportedError',
+  'ArgumentError',
+  'QuotaError',
+  'JobError',
   'StoaFetchError',
 ]);
 

@@ -10,6 +10,11 @@ import { handleAccess } from './access/handler.js';
 import { adminKeyDigest } from './admin/auth.js';
 import { BucketRegistry } from './admin/bucket-registry.js';
 import { handleAdmin } from './admin/handler.js';
+import { isCalculationPath } from './compute/calculation-path.js';
+import { loadFunctions } from './compute/discover.js';
+import { handleCalculation } from './compute/routes.js';
+import { type ComputeServerContext, ComputeService } from './compute/service.js';
+import type { ComputeSettings } from './compute/settings.js';
 import type { ServerContext } from './context.js';
 import { ApiError, toApiError } from './http/api-error.js';
 import { loggablePath, type RequestLogger } from './http/log.js';
@@ -47,6 +52,14 @@ export interface AppOptions {
   readonly now?: () => number;
   /** Receives one entry per request. */
   readonly log?: RequestLogger;
+  /** A functions directory: run its calculations through executable Pars (see docs/compute.md). */
+  readonly functions?: string;
+  /** Limits of the compute service. */
+  readonly compute?: ComputeSettings;
+  /** Where job workers reach this server (default: `publicUrl`). */
+  readonly internalUrl?: () => string;
+  /** Whether this server alone uses the store (then jobs left unfinished by an earlier run are failed at start). */
+  readonly exclusiveStore?: boolean;
 }
 
 /** A request handler with its state. */
@@ -55,6 +68,8 @@ export interface App {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
   /** Delete expired Par records now; returns how many. */
   sweep(): Promise<number>;
+  /** End the compute service's jobs (marked interrupted) and wait for their workers. */
+  close(): Promise<void>;
   /** @internal The shared state. */
   readonly context: ServerContext;
 }
@@ -78,7 +93,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(namespace))
     throw new RangeError('namespace must be 1-63 letters, digits, "_" or "-"');
-  const context: ServerContext = {
+  const base: ComputeServerContext = {
     store: options.store,
     records,
     pars: new ParRegistry(records),
@@ -95,10 +110,24 @@ export async function createApp(options: AppOptions): Promise<App> {
     now: options.now ?? Date.now,
     publicUrl: options.publicUrl,
   };
+  const compute =
+    options.functions === undefined
+      ? undefined
+      : await ComputeService.create(base, {
+          ...options.compute,
+          functions: await loadFunctions(options.functions),
+          internalUrl: options.internalUrl ?? options.publicUrl,
+          exclusive: options.exclusiveStore === true,
+          secrets: [options.adminKey, Buffer.from(key).toString('base64url')],
+        });
+  const context: ServerContext = { ...base, compute };
   const log = options.log;
 
   const route = async (request: IncomingMessage, response: ServerResponse, path: string, query: string) => {
-    if (path.startsWith('/p/')) return handleAccess(context, request, response, path, query);
+    if (path.startsWith('/p/')) {
+      if (isCalculationPath(path)) return handleCalculation(context, request, response, path, query);
+      return handleAccess(context, request, response, path, query);
+    }
     if (path.startsWith('/admin/v1/')) return handleAdmin(context, request, response, path, query);
     if (path === '/access/v1/close') return handleHolderClose(context, request, response);
     if (path === '/health' && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -110,6 +139,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     context,
     sweep: () => context.pars.sweep(context.now()),
+    close: async () => {
+      await compute?.close();
+    },
     async handle(request, response) {
       const started = performance.now();
       const raw = request.url ?? '/';

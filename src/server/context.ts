@@ -5,6 +5,7 @@
  * @module
  */
 import type { BucketRegistry } from './admin/bucket-registry.js';
+import type { ComputeService } from './compute/service.js';
 import type { ParRegistry } from './pars/registry.js';
 import type { TokenSigner } from './pars/token.js';
 import type { RecordStore } from './storage/records.js';
@@ -29,4 +30,6 @@ export interface ServerContext {
   readonly now: () => number;
   /** The base URL access URLs start with (no trailing slash). */
   readonly publicUrl: () => string;
+  /** The compute service, when the server was given functions. */
+  readonly compute: ComputeService | undefined;
 }

@@ -34,6 +34,24 @@ export {
   DEFAULT_MAX_LIFETIME_SECONDS,
   DEFAULT_NAMESPACE,
 } from './app.js';
+export type {
+  CalculationContext,
+  CalculationFunction,
+  CalculationInfo,
+  CalculationLimits,
+  ProgressReport,
+} from './compute/calculation.js';
+export type { BucketGrant, ExecutionGrant } from './compute/execution-grant.js';
+export type {
+  JobAdminView,
+  JobFailure,
+  JobRecord,
+  JobView,
+  ObjectVersion,
+  StoredJobProgress,
+} from './compute/job-record.js';
+export type { ArgumentSchema, SchemaType } from './compute/schema.js';
+export type { ComputeSettings } from './compute/settings.js';
 export type { RequestLogEntry, RequestLogger } from './http/log.js';
 export { localRecorder } from './observe/local-recorder.js';
 export type { AccessClaims, GrantScope } from './pars/claims.js';

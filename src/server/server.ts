@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { loadOrCreateAdminKey } from './admin/admin-key.js';
 import { type App, createApp } from './app.js';
+import type { ComputeSettings } from './compute/settings.js';
 import type { RequestLogger } from './http/log.js';
 import { FileSystemStore } from './storage/fs-store.js';
 import type { ObjectStore } from './storage/store.js';
@@ -44,6 +45,10 @@ export interface ServerOptions {
   readonly store?: ObjectStore;
   /** Receives one entry per request (no secrets in it). */
   readonly log?: RequestLogger;
+  /** A functions directory: run its calculations through executable Pars (see docs/compute.md). */
+  readonly functions?: string;
+  /** Limits of the compute service (concurrency, queue, time and memory per job, stop grace). */
+  readonly compute?: ComputeSettings;
 }
 
 /** A running server. */
@@ -54,6 +59,8 @@ export interface ParkitServer {
   readonly dataDir: string;
   /** Whether the admin key was created by this start (it is in `dataDir/admin.key`). */
   readonly adminKeyCreated: boolean;
+  /** The calculations loaded from `functions` (empty without). */
+  readonly calculations: readonly string[];
   /** Delete expired Par records now; returns how many. */
   sweep(): Promise<number>;
   /** Stop accepting connections, let in-flight requests finish, release the data directory. */
@@ -88,7 +95,7 @@ export async function createServer(options: ServerOptions): Promise<ParkitServer
   const host = options.host ?? '127.0.0.1';
   const ownStore = options.store === undefined;
   const store = options.store ?? (await FileSystemStore.open(dataDir));
-  let app: App;
+  let app: App | undefined;
   let adminKeyCreated = false;
   let server: Server;
   try {
@@ -99,7 +106,8 @@ export async function createServer(options: ServerOptions): Promise<ParkitServer
       adminKeyCreated = loaded.created;
     }
     let publicUrl = options.publicUrl?.replace(/\/+$/, '');
-    app = await createApp({
+    let listening = '';
+    const created = await createApp({
       store,
       adminKey,
       publicUrl: () => publicUrl ?? '',
@@ -109,8 +117,13 @@ export async function createServer(options: ServerOptions): Promise<ParkitServer
       ...(options.maxLifetimeSeconds === undefined ? {} : { maxLifetimeSeconds: options.maxLifetimeSeconds }),
       ...(options.now === undefined ? {} : { now: options.now }),
       ...(options.log === undefined ? {} : { log: options.log }),
+      ...(options.functions === undefined ? {} : { functions: options.functions }),
+      ...(options.compute === undefined ? {} : { compute: options.compute }),
+      internalUrl: () => listening,
+      exclusiveStore: ownStore,
     });
-    await app.sweep();
+    app = created;
+    await created.sweep();
     let closing = false;
     server = createHttpServer(
       // A socket high-water mark above the 1 MiB read chunk lets the next file read overlap the
@@ -118,7 +131,7 @@ export async function createServer(options: ServerOptions): Promise<ParkitServer
       { keepAlive: true, requestTimeout: 0, headersTimeout: 60_000, highWaterMark: 4 * 1024 * 1024 },
       (request, response) => {
         if (closing) response.setHeader('connection', 'close');
-        void app.handle(request, response);
+        void created.handle(request, response);
       },
     );
     await new Promise<void>((done, fail) => {
@@ -130,18 +143,22 @@ export async function createServer(options: ServerOptions): Promise<ParkitServer
     });
     const url = urlOf(server, host);
     publicUrl ??= url;
-    const timer = setInterval(() => void app.sweep().catch(() => {}), options.sweepIntervalMs ?? 60_000);
+    listening = url;
+    const timer = setInterval(() => void created.sweep().catch(() => {}), options.sweepIntervalMs ?? 60_000);
     timer.unref();
     let closed: Promise<void> | undefined;
     return {
       url,
       dataDir,
       adminKeyCreated,
-      sweep: () => app.sweep(),
+      calculations: Object.freeze([...(created.context.compute?.calculations.keys() ?? [])].sort()),
+      sweep: () => created.sweep(),
       close() {
         closed ??= (async () => {
           closing = true;
           clearInterval(timer);
+          // Jobs end first, so waits on them answer before connections are drained.
+          await created.close();
           const stopped = new Promise<void>((done) => server.close(() => done()));
           server.closeIdleConnections();
           // Connections busy now become idle when their request ends: close them then.
@@ -156,6 +173,7 @@ export async function createServer(options: ServerOptions): Promise<ParkitServer
       },
     };
   } catch (error) {
+    await app?.close();
     if (ownStore) await store.close();
     throw error;
   }

@@ -166,7 +166,10 @@ describe('secrets never leak', () => {
       await failure(() =>
         readShareEvent({
           ...event,
-          data: { ...event.data, token: `${token.slice(0, 80)}q${token.slice(81)}` },
+          data: {
+            ...event.data,
+            token: `${token.slice(0, 80)}${token[80] === 'q' ? 'r' : 'q'}${token.slice(81)}`,
+          },
         }),
       ),
       await failure(() =>
@@ -643,6 +646,72 @@ describe('secrets never leak from the observability clients', () => {
     } finally {
       await t.stop();
       await luco.close();
+    }
+  });
+});
+
+describe('secrets never leak from the compute service or its runner', () => {
+  it('tokens, URLs, job identities, keys and host paths stay out of jobs, logs, errors and renderings', async () => {
+    const { startComputeServer } = await import('../compute/helpers.js');
+    const { ArgumentError, JobError, QuotaError } = await import('../../src/index.js');
+    const logged: string[] = [];
+    const t = await startComputeServer({ log: (entry) => logged.push(JSON.stringify(entry)) });
+    try {
+      const { par, runner } = await t.runner({
+        calculation: 'crash',
+        inputs: { data: { bucket: 'data', prefix: 'in/' } },
+        maxRuns: 1,
+      });
+      const url = await par.url(t.identity);
+      const token = new URL(url).pathname.split('/')[2] as string;
+      const job = await runner.start();
+      const final = await job.wait();
+      // The crash fixture put its grant's URL, its identity and its path into every channel.
+      const hostPaths = [process.cwd(), t.dataDir, join(import.meta.dirname, '..')];
+      const secrets = [t.adminKey, token, token.slice(0, 30), url, t.identity];
+      const errors: unknown[] = [
+        await failure(() => job.result()),
+        await failure(() => runner.start()),
+        await failure(() => runner.start({ nope: 1 })),
+        await failure(() => runner.job('0'.repeat(32)).status()),
+      ];
+      expect(errors[0]).toBeInstanceOf(JobError);
+      expect(errors[1]).toBeInstanceOf(QuotaError);
+      expect(errors[2]).toBeInstanceOf(ArgumentError);
+      await t.admin.closePar(par);
+      errors.push(await failure(() => job.status()));
+      const logs = await t.admin.listJobs();
+      const everything = [
+        ...errors,
+        runner,
+        job,
+        par,
+        final,
+        await failure(() => job.logs()),
+        logs,
+        logged.join('\n'),
+      ];
+      // The crash job's log, read by the operator.
+      const answer = await fetch(`${t.server.url}/admin/v1/jobs/${job.id}/logs`, {
+        headers: { authorization: `Bearer ${t.adminKey}` },
+      });
+      const logText = await answer.text();
+      expect(logText).toContain('my grant is http://127.0.0.1:');
+      for (const value of [...everything, logText]) {
+        for (const text of renderings(value)) {
+          for (const secret of secrets) expect(text).not.toContain(secret);
+          expect(text).not.toMatch(/AGE-SECRET-KEY-1[0-9A-Z]{20}/);
+        }
+        // Host paths: none in what the service said (a local error's own stack names local files).
+        const said =
+          value instanceof Error
+            ? [value.message, JSON.stringify(value)]
+            : [String(value), JSON.stringify(value)];
+        for (const text of said) for (const path of hostPaths) expect(text).not.toContain(path);
+      }
+      expect(logged.some((line) => line.includes('/p/…/n/parkit/c/crash/jobs'))).toBe(true);
+    } finally {
+      await t.stop();
     }
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { Par } from '../../par/par.js';
 import type { BucketEndpoint, ObjectEndpoint } from '../endpoint.js';
+import type { RunnerEndpoint } from '../job-endpoint.js';
 import type { AccessOptions } from '../options.js';
 
 /** What `send()` needs for one request. */
@@ -35,6 +36,8 @@ export interface Dialect {
   object?(secret: string, context: DialectContext): ObjectEndpoint;
   /** Endpoint for a bucket Par. */
   bucket?(secret: string, context: DialectContext): BucketEndpoint;
+  /** Endpoint for an executable (calculation) Par. */
+  runner?(secret: string, context: DialectContext): RunnerEndpoint;
   /** Revoke the grant at its issuer. */
   close?(secret: string, context: DialectContext): Promise<void>;
 }

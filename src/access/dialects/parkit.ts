@@ -1,6 +1,6 @@
 /**
  * The `parkit` dialect: access URLs of a parkit server (the OCI PAR shape, see `oci-shape.ts`),
- * plus revocation: `close` proves possession of the URL with the SHA-256 of its access token
+ * executable Pars (`parkit-runner.ts`), plus revocation: `close` proves possession of the URL with the SHA-256 of its access token
  * (Acquire's url-checksum close) at the server's `/access/v1/close`.
  *
  * @module
@@ -11,6 +11,7 @@ import { FormatError } from '../../par/errors.js';
 import { send } from '../http.js';
 import type { Dialect } from './dialect.js';
 import { ociShapeBucket } from './oci-shape.js';
+import { parkitRunner } from './parkit-runner.js';
 import { signedUrlObject } from './signed-url.js';
 
 /**
@@ -35,6 +36,8 @@ export function splitAccessUrl(url: string): { readonly base: string; readonly t
 export const parkitDialect: Dialect = {
   object: signedUrlObject,
   bucket: ociShapeBucket,
+  // Executable Pars: jobs of the server's compute service.
+  runner: parkitRunner,
   async close(secret, context) {
     const { base, token } = splitAccessUrl(secret);
     if (context.par.id === undefined)

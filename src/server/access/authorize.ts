@@ -28,6 +28,21 @@ export interface Authorized {
 const denied = (code: string, message: string) => new ApiError(403, code, message);
 
 /**
+ * The first checks of every request through a Par, whatever it targets: the signature
+ * (constant time) and the expiry.
+ *
+ * @param context - the server
+ * @param token - the access token from the path (untrusted)
+ * @throws ApiError 403 `TOKEN_INVALID`, `PAR_EXPIRED`
+ */
+export function verifiedClaims(context: ServerContext, token: string): AccessClaims {
+  const claims = context.signer.verify(token);
+  if (claims === undefined) throw denied('TOKEN_INVALID', 'the access token is not valid');
+  if (claims.expires <= context.now()) throw denied('PAR_EXPIRED', 'the Par has expired');
+  return claims;
+}
+
+/**
  * Authorize one access request.
  *
  * @param context - the server
@@ -41,9 +56,7 @@ export async function authorize(
   path: AccessPath,
   operation: AccessOperation,
 ): Promise<Authorized> {
-  const claims = context.signer.verify(path.token);
-  if (claims === undefined) throw denied('TOKEN_INVALID', 'the access token is not valid');
-  if (claims.expires <= context.now()) throw denied('PAR_EXPIRED', 'the Par has expired');
+  const claims = verifiedClaims(context, path.token);
   const { scope } = claims;
   if (scope.kind === 'calculation')
     throw denied('WRONG_TARGET', 'this Par runs a calculation; it reaches no bucket');

@@ -9,6 +9,7 @@ import { ApiError } from '../http/api-error.js';
 import { handleObserve } from '../observe/handler.js';
 import { requireAdmin } from './auth.js';
 import { createBucket, deleteBucket, listBuckets } from './buckets.js';
+import { handleComputeAdmin } from './jobs.js';
 import { closePar, createPar, getPar, listPars } from './pars.js';
 
 const notAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'this method is not allowed here');
@@ -44,6 +45,8 @@ export async function handleAdmin(
   if (parts[0] === 'observe') return handleObserve(context, request, response, parts.slice(1), params);
   const [collection, id, extra] = parts;
   const method = request.method;
+  if (collection === 'jobs' || collection === 'calculations')
+    return handleComputeAdmin(context, request, response, parts, params);
   if (extra !== undefined) throw new ApiError(404, 'NOT_FOUND', 'no such admin resource');
   if (collection === 'buckets') {
     if (id === undefined || id === '') {

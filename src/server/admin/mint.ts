@@ -34,7 +34,14 @@ function keyField(value: unknown, field: string): string | undefined {
   }
 }
 
-function expiryOf(context: ServerContext, body: Record<string, unknown>): number {
+/**
+ * The expiry an admin request asks for (`expires` ISO or `expiresIn` seconds), checked.
+ *
+ * @param context - the server
+ * @param body - the request
+ * @throws ApiError 400 `INVALID_EXPIRY`
+ */
+export function expiryOf(context: ServerContext, body: Record<string, unknown>): number {
   const now = context.now();
   let expires: number;
   if (body.expiresIn !== undefined && body.expires === undefined) {
@@ -57,7 +64,13 @@ function expiryOf(context: ServerContext, body: Record<string, unknown>): number
   return expires;
 }
 
-function recipientsOf(value: unknown): string[] {
+/**
+ * The recipients of an admin request, checked.
+ *
+ * @param value - the `recipients` field
+ * @throws ApiError 400 `INVALID_RECIPIENTS`
+ */
+export function recipientsOf(value: unknown): string[] {
   if (
     !Array.isArray(value) ||
     value.length === 0 ||

@@ -12,6 +12,7 @@ import { readJsonObject } from '../http/json-body.js';
 import { sendEmpty, sendJson } from '../http/respond.js';
 import { listing } from '../pars/registry.js';
 import { mintPar } from './mint.js';
+import { mintExecutablePar } from './mint-executable.js';
 
 /**
  * `POST /admin/v1/pars`.
@@ -21,7 +22,8 @@ import { mintPar } from './mint.js';
  * @param response - the response
  */
 export async function createPar(context: ServerContext, request: IncomingMessage, response: ServerResponse) {
-  const { par, entry } = await mintPar(context, await readJsonObject(request));
+  const body = await readJsonObject(request);
+  const { par, entry } = await (body.calculation === undefined ? mintPar : mintExecutablePar)(context, body);
   sendJson(response, 201, { par: par.toData(), token: par.toToken(), entry: listing(entry) });
 }
 

@@ -13,16 +13,20 @@ export class ApiError extends Error {
   readonly status: number;
   /** Stable machine code (documented in docs/server.md). */
   readonly code: string;
+  /** Extra non-secret fields sent with the refusal (e.g. `argument`). */
+  readonly details: Readonly<Record<string, string>> | undefined;
 
   /**
    * @param status - HTTP status
    * @param code - stable code
    * @param message - a sentence without secrets or host paths
+   * @param details - extra non-secret fields for the JSON body
    */
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, details?: Readonly<Record<string, string>>) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;
   }
 }
 

@@ -39,7 +39,7 @@ export function sendError(request: IncomingMessage, response: ServerResponse, er
   }
   if (!request.complete) response.setHeader('connection', 'close');
   if (error.status === 401) response.setHeader('www-authenticate', 'Bearer realm="parkit-admin"');
-  sendJson(response, error.status, { code: error.code, message: error.message });
+  sendJson(response, error.status, { ...error.details, code: error.code, message: error.message });
 }
 
 /**

@@ -11,6 +11,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Permission } from '../../par/permissions.js';
+import type { ExecutionGrant } from '../compute/execution-grant.js';
 import type { RecordStore } from '../storage/records.js';
 import type { GrantScope } from './claims.js';
 
@@ -30,6 +31,8 @@ export interface ParEntry {
   readonly expires: string;
   /** Hex SHA-256 of the access token: what a holder proves possession against when closing. */
   readonly tokenChecksum: string;
+  /** For an executable Par: the calculation, its bound arguments, bucket grants and run limit. */
+  readonly execution?: ExecutionGrant;
 }
 
 /** What listing shows of an entry (no checksum). */

@@ -6,20 +6,12 @@
  * @module
  */
 import { DateTime, Duration } from 'luxon';
-import { networkError } from '../access/http.js';
-import {
-  ConflictError,
-  FormatError,
-  NotFoundError,
-  type ParkitError,
-  PermissionError,
-  RemoteServiceError,
-} from '../par/errors.js';
+import { FormatError } from '../par/errors.js';
 import { type Clock, type ExpiresInput, readClock, resolveExpiry, systemClock } from '../par/expiry.js';
 import { Par } from '../par/par.js';
 import type { Permission } from '../par/permissions.js';
-import { redactUrl } from '../par/redact.js';
 import type { BucketTarget, CalculationTarget, ObjectTarget } from '../par/target.js';
+import { type AdminEndpoint, adminCall } from '../remote/admin-call.js';
 import {
   type ExecutableParRequest,
   executableBody,
@@ -80,11 +72,6 @@ export interface ServerParInfo {
 /** Options of one call. */
 export interface AdminCallOptions {
   readonly signal?: AbortSignal;
-}
-
-interface ErrorBody {
-  readonly code?: unknown;
-  readonly message?: unknown;
 }
 
 function checkUrl(url: unknown): string {
@@ -169,10 +156,8 @@ function isLifetime(expires: ExpiresInput): boolean {
 export class ParkitAdmin {
   /** The server's base URL. */
   readonly url: string;
-  readonly #key: string;
-  readonly #fetch: typeof fetch;
+  readonly #endpoint: AdminEndpoint;
   readonly #now: Clock;
-  readonly #timeout: number;
 
   /**
    * @param options - server URL, admin key, transport
@@ -184,71 +169,20 @@ export class ParkitAdmin {
     if (typeof options.adminKey !== 'string' || options.adminKey.trim() === '') {
       throw new TypeError('adminKey must be a non-empty string');
     }
-    this.#key = options.adminKey.trim();
-    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#now = options.now ?? systemClock;
     const timeout = options.timeout ?? 30_000;
     if (!Number.isFinite(timeout) || timeout <= 0)
       throw new RangeError('timeout must be a positive number of ms');
-    this.#timeout = timeout;
+    const fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#endpoint = {
+      url: this.url,
+      key: options.adminKey.trim(),
+      transport: { fetch: fetcher, timeout, service: 'the parkit server' },
+    };
   }
 
-  async #call(method: string, path: string, body: unknown, options: AdminCallOptions): Promise<unknown> {
-    const url = `${this.url}/admin/v1/${path}`;
-    const timeout = AbortSignal.timeout(this.#timeout);
-    const signal = options.signal === undefined ? timeout : AbortSignal.any([options.signal, timeout]);
-    let response: Response;
-    try {
-      response = await this.#fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.#key}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal,
-      });
-    } catch (error) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      throw networkError(error, { method, url });
-    }
-    if (response.status === 204) return undefined;
-    let parsed: unknown;
-    try {
-      parsed = await response.json();
-    } catch (cause) {
-      if (response.ok)
-        throw new FormatError('the server answered with something that is not JSON', { cause });
-    }
-    if (!response.ok) throw this.#error(response.status, method, url, parsed as ErrorBody | undefined);
-    return parsed;
-  }
-
-  #error(status: number, method: string, url: string, body: ErrorBody | undefined): ParkitError {
-    const serviceCode = typeof body?.code === 'string' ? body.code.slice(0, 64) : undefined;
-    const said = typeof body?.message === 'string' ? body.message.slice(0, 300) : undefined;
-    const where = `${method} ${redactUrl(url)}`;
-    const context = { status, method, url: redactUrl(url), serviceCode };
-    const text = `${said ?? `status ${status}`}${serviceCode === undefined ? '' : ` (${serviceCode})`}`;
-    switch (status) {
-      case 401:
-      case 403:
-        return new PermissionError(`the parkit server refused: ${text}, ${where}`, { context });
-      case 404:
-        return new NotFoundError(`the parkit server says: ${text}, ${where}`, { context });
-      case 409:
-      case 412:
-        return new ConflictError(`the parkit server says: ${text}, ${where}`, { context });
-      default:
-        return new RemoteServiceError(`the parkit server refused: ${text}, ${where}`, {
-          status,
-          method,
-          url: redactUrl(url),
-          ...(said === undefined ? {} : { serviceMessage: said }),
-          context: { serviceCode },
-        });
-    }
+  #call(method: string, path: string, body: unknown, options: AdminCallOptions): Promise<unknown> {
+    return adminCall(this.#endpoint, method, path, body, options.signal);
   }
 
   /**

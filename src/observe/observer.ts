@@ -7,7 +7,8 @@
  * @module
  */
 import { FormatError, isParkitError } from '../par/errors.js';
-import type { Transport } from '../stoa/transport.js';
+import { type AdminEndpoint, adminCall } from '../remote/admin-call.js';
+import type { Transport } from '../remote/transport.js';
 import type {
   ClosestSubmission,
   Delivery,
@@ -33,7 +34,6 @@ import {
   type SubmissionRecorder,
   type SubmissionStart,
 } from './recorder.js';
-import { type AdminEndpoint, adminCall } from './service-call.js';
 import { checkServiceUrl, type TimeInput, timeText } from './time-input.js';
 
 /** How to reach a parkit server's observability API. */

@@ -13,9 +13,9 @@ import type { DateTime } from 'luxon';
 import { toBase64 } from '../par/encoding.js';
 import { FormatError } from '../par/errors.js';
 import { type Clock, readClock, toUtc } from '../par/expiry.js';
+import { jsonBody, send, type Transport } from '../remote/transport.js';
 import { refusal } from './errors.js';
 import type { StoaCredentials, StoaUrls } from './options.js';
-import { jsonBody, send, type Transport } from './transport.js';
 
 interface Held {
   readonly token: string;
@@ -156,7 +156,7 @@ export class TokenKeeper {
         { action: 'login', signal },
       );
       if (!response.ok) throw await this.#refused(response, 'login', this.#urls.login);
-      return { token: accessToken(await jsonBody(response, 'login'), 'login'), expires: undefined };
+      return { token: accessToken(await jsonBody(response, 'login', 'Stoa'), 'login'), expires: undefined };
     }
     // ds-stoa: client-credentials grant, HTTP Basic `client_id:client_secret`, form body.
     const basic = toBase64(encoder.encode(`${credentials.clientId}:${credentials.clientSecret}`));
@@ -175,7 +175,7 @@ export class TokenKeeper {
       { action: 'token request', signal },
     );
     if (!response.ok) throw await this.#refused(response, 'token request', this.#urls.token);
-    const body = await jsonBody(response, 'token request');
+    const body = await jsonBody(response, 'token request', 'Stoa');
     const token = accessToken(body, 'token request');
     // RFC 6749 §5.1: `expires_in` is optional; without it the token is used until a 401.
     const lifetime = (body as { expires_in?: unknown }).expires_in;

@@ -9,6 +9,7 @@ import type { ExpiresInput } from '../par/expiry.js';
 import { systemClock } from '../par/expiry.js';
 import type { Par } from '../par/par.js';
 import type { ObjectTarget } from '../par/target.js';
+import type { Transport } from '../remote/transport.js';
 import type { Recipient } from '../seal/keys.js';
 import { TokenKeeper } from './auth.js';
 import { fetchSigned, type StoaColumnsResult, type StoaFormat, type StoaJsonResult } from './fetch.js';
@@ -18,7 +19,6 @@ import { DEFAULT_STOA_LIFETIME, wrapSigned } from './pars.js';
 import { checkConcurrency, mapAll } from './pool.js';
 import { StoaSession } from './session.js';
 import { signKey } from './sign.js';
-import type { Transport } from './transport.js';
 
 /** Default number of sign requests or downloads in flight at once (ds-stoa downloads 10 at a time). */
 export const DEFAULT_STOA_CONCURRENCY = 10;
@@ -141,6 +141,7 @@ export class StoaClient {
     this.#transport = {
       fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       timeout: this.#settings.timeout,
+      service: 'Stoa',
     };
     const { credentials, urls, renewBefore } = this.#settings;
     this.#keeper = new TokenKeeper(credentials, urls, this.#transport, this.#now, renewBefore);

@@ -6,10 +6,10 @@
  * @module
  */
 import { errorForResponse } from '../access/http.js';
+import { bodyBytes, send, type Transport } from '../remote/transport.js';
 import { StoaFetchError, type StoaFileFailure } from './errors.js';
 import { type DecodedColumns, decodeColumns, decodeRows } from './parquet.js';
 import { settleAll } from './pool.js';
-import { bodyBytes, send, type Transport } from './transport.js';
 
 /** How {@link StoaClient.fetch} returns the data: records, or one array per column. */
 export type StoaFormat = 'json' | 'columns';

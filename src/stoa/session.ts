@@ -5,9 +5,10 @@
  * @internal
  * @module
  */
+
+import { jsonBody, send, type Transport } from '../remote/transport.js';
 import type { TokenKeeper } from './auth.js';
 import { refusal } from './errors.js';
-import { jsonBody, send, type Transport } from './transport.js';
 
 /** Authorised JSON calls to the Stoa API. */
 export class StoaSession {
@@ -44,7 +45,7 @@ export class StoaSession {
     if (!response.ok) {
       throw await refusal(response, { action, method: 'GET', url, secrets: this.#keeper.secrets() });
     }
-    return jsonBody(response, action);
+    return jsonBody(response, action, 'Stoa');
   }
 
   #get(url: string, token: string, action: string, signal: AbortSignal | undefined): Promise<Response> {

@@ -12,7 +12,7 @@
 import { FormatError } from '../../par/errors.js';
 import { type Clock, systemClock } from '../../par/expiry.js';
 import { redactUrl } from '../../par/redact.js';
-import { send, type Transport } from '../../stoa/transport.js';
+import { send, type Transport } from '../../remote/transport.js';
 import type { FindDirection, RunEnvironmentData } from '../model.js';
 import {
   checkAction,

@@ -13,7 +13,7 @@ import type { DateTime } from 'luxon';
 import { toBase64 } from '../../par/encoding.js';
 import { FormatError } from '../../par/errors.js';
 import { type Clock, readClock, toUtc } from '../../par/expiry.js';
-import { jsonBody, send, type Transport } from '../../stoa/transport.js';
+import { jsonBody, send, type Transport } from '../../remote/transport.js';
 import type { LucoAzureCredentials, LucoIdentity } from './options.js';
 import { lucoRefusal } from './refusal.js';
 

@@ -1,7 +1,7 @@
 /**
- * One request to a remote JSON service (Stoa; also the Luco export client and the parkit
- * observability client): the caller's fetch, a per-request timeout combined with the caller's
- * signal, network failures as typed errors (URL redacted), JSON bodies checked.
+ * One request to a remote JSON service (Stoa, Luco, the parkit server's admin API): the
+ * caller's fetch, a per-request timeout combined with the caller's signal, network failures as
+ * typed errors (URL redacted), JSON bodies checked.
  *
  * @internal
  * @module
@@ -15,8 +15,8 @@ export interface Transport {
   readonly fetch: typeof fetch;
   /** Milliseconds before one request is abandoned. */
   readonly timeout: number;
-  /** The service's name in messages (default `Stoa`). */
-  readonly service?: string;
+  /** The service's name in messages (`Stoa`, `Luco`, `the parkit server`). */
+  readonly service: string;
 }
 
 /** What one request is, for messages. */
@@ -53,7 +53,7 @@ export async function send(
     if (facts.signal?.aborted) throw facts.signal.reason;
     if (timeout.signal.aborted) {
       throw new TransferError(
-        `${transport.service ?? 'Stoa'} ${facts.action} timed out after ${transport.timeout} ms (${method} ${redactUrl(url)})`,
+        `${transport.service} ${facts.action} timed out after ${transport.timeout} ms (${method} ${redactUrl(url)})`,
         { url: redactUrl(url) },
       );
     }
@@ -85,10 +85,10 @@ export async function bodyBytes(response: Response, url: string, signal?: AbortS
  *
  * @param response - a 2xx response
  * @param action - what was asked, for the message
- * @param service - the service's name in the message (default `Stoa`)
+ * @param service - the service's name in the message
  * @throws FormatError when the body is not JSON
  */
-export async function jsonBody(response: Response, action: string, service = 'Stoa'): Promise<unknown> {
+export async function jsonBody(response: Response, action: string, service: string): Promise<unknown> {
   const text = await response.text();
   try {
     return JSON.parse(text);

@@ -1,6 +1,6 @@
 /**
- * One JSON call to the parkit server's admin API for the observability client: through the
- * shared transport (timeout, signal, network errors with the URL redacted), the refusal as the
+ * One JSON call to the parkit server's admin API, for every admin client (`ParkitAdmin`,
+ * `ParkitObserver`): through the shared transport (timeout, signal, network errors with the URL redacted), the refusal as the
  * typed error callers branch on, with the server's own code in `context.serviceCode`.
  *
  * @internal
@@ -14,7 +14,7 @@ import {
   RemoteServiceError,
 } from '../par/errors.js';
 import { redactUrl } from '../par/redact.js';
-import { jsonBody, send, type Transport } from '../stoa/transport.js';
+import { jsonBody, send, type Transport } from './transport.js';
 
 /** How to reach the admin API. */
 export interface AdminEndpoint {

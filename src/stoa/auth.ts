@@ -1,26 +1,20 @@
 /**
- * Getting and keeping a Stoa bearer token: `rest` (e-mail and password), `oauth2` (client
- * credentials, HTTP Basic and a form body) or a caller's own identity. One authentication runs at
- * a time however many requests wait for it; a token is renewed shortly before a known expiry and
- * after the service answers 401.
+ * Getting a Stoa bearer token: `rest` (e-mail and password), `oauth2` (client credentials, HTTP
+ * Basic and a form body) or a caller's own identity; `BearerToken` keeps it (one authentication at
+ * a time, renewed shortly before a known expiry and after the service answers 401).
  *
  * The token and the credentials live in private fields only: nothing here is logged or rendered.
  *
  * @internal
  * @module
  */
-import type { DateTime } from 'luxon';
 import { toBase64 } from '../par/encoding.js';
 import { FormatError } from '../par/errors.js';
 import { type Clock, readClock, toUtc } from '../par/expiry.js';
+import { BearerToken, type HeldToken } from '../remote/bearer-token.js';
 import { jsonBody, send, type Transport } from '../remote/transport.js';
 import { refusal } from './errors.js';
 import type { StoaCredentials, StoaUrls } from './options.js';
-
-interface Held {
-  readonly token: string;
-  readonly expires: DateTime | undefined;
-}
 
 const encoder = new TextEncoder();
 
@@ -38,9 +32,7 @@ export class TokenKeeper {
   readonly #urls: StoaUrls;
   readonly #transport: Transport;
   readonly #now: Clock;
-  readonly #renewBefore: number;
-  #held: Held | undefined;
-  #pending: Promise<Held> | undefined;
+  readonly #bearer: BearerToken;
 
   /**
    * @param credentials - how to authenticate
@@ -60,7 +52,7 @@ export class TokenKeeper {
     this.#urls = urls;
     this.#transport = transport;
     this.#now = now;
-    this.#renewBefore = renewBefore;
+    this.#bearer = new BearerToken((signal) => this.#obtain(signal), now, renewBefore);
   }
 
   /** Which way this keeper authenticates. */
@@ -70,10 +62,7 @@ export class TokenKeeper {
 
   /** Whether a token is held that is not within `renewBefore` seconds of its expiry. */
   isFresh(): boolean {
-    const held = this.#held;
-    if (held === undefined) return false;
-    if (held.expires === undefined) return true;
-    return held.expires.toMillis() - readClock(this.#now).toMillis() > this.#renewBefore * 1000;
+    return this.#bearer.isFresh();
   }
 
   /**
@@ -81,9 +70,8 @@ export class TokenKeeper {
    *
    * @param signal - cancels a login this call starts
    */
-  async token(signal?: AbortSignal): Promise<string> {
-    if (this.isFresh()) return (this.#held as Held).token;
-    return (await this.#authenticate(signal)).token;
+  token(signal?: AbortSignal): Promise<string> {
+    return this.#bearer.token(signal);
   }
 
   /**
@@ -93,10 +81,8 @@ export class TokenKeeper {
    * @param stale - the token the service refused
    * @param signal - cancels the login
    */
-  async renew(stale: string, signal?: AbortSignal): Promise<string> {
-    if (this.#held !== undefined && this.#held.token !== stale && this.isFresh()) return this.#held.token;
-    if (this.#held?.token === stale) this.#held = undefined;
-    return (await this.#authenticate(signal)).token;
+  renew(stale: string, signal?: AbortSignal): Promise<string> {
+    return this.#bearer.renew(stale, signal);
   }
 
   /**
@@ -104,36 +90,21 @@ export class TokenKeeper {
    *
    * @param signal - cancels the login
    */
-  async authenticate(signal?: AbortSignal): Promise<void> {
-    this.#held = undefined;
-    await this.#authenticate(signal);
+  authenticate(signal?: AbortSignal): Promise<void> {
+    return this.#bearer.refresh(signal);
   }
 
   /** Values no message may contain: the token and the credentials. */
   secrets(): string[] {
-    const values = this.#held === undefined ? [] : [this.#held.token];
+    const held = this.#bearer.current();
+    const values = held === undefined ? [] : [held];
     const credentials = this.#credentials;
     if ('identity' in credentials) return values;
     if (credentials.authentication === 'rest') return [...values, credentials.password];
     return [...values, credentials.clientSecret];
   }
 
-  #authenticate(signal: AbortSignal | undefined): Promise<Held> {
-    this.#pending ??= this.#obtain(signal).then(
-      (held) => {
-        this.#held = held;
-        this.#pending = undefined;
-        return held;
-      },
-      (error: unknown) => {
-        this.#pending = undefined;
-        throw error;
-      },
-    );
-    return this.#pending;
-  }
-
-  async #obtain(signal: AbortSignal | undefined): Promise<Held> {
+  async #obtain(signal: AbortSignal | undefined): Promise<HeldToken> {
     const credentials = this.#credentials;
     if ('identity' in credentials) {
       const generated = await credentials.identity.generateToken();

@@ -1,8 +1,8 @@
 /**
- * Getting and keeping the Luco client's bearer token: from the caller's identity or an Azure
- * client-credentials grant. One token request runs at a time however many calls wait; a token
- * is renewed once fewer than `renewBeforeSeconds` of its life remain (LucoPy's 30 s buffer,
- * on the injected clock) and after the API answers 401.
+ * Getting the Luco client's bearer token: from the caller's identity or an Azure
+ * client-credentials grant; `BearerToken` keeps it (one token request at a time, renewed once
+ * fewer than `renewBeforeSeconds` of its life remain — LucoPy's 30 s buffer, on the injected
+ * clock — and after the API answers 401).
  *
  * The token and the client secret live in private fields only.
  *
@@ -13,14 +13,10 @@ import type { DateTime } from 'luxon';
 import { toBase64 } from '../../par/encoding.js';
 import { FormatError } from '../../par/errors.js';
 import { type Clock, readClock, toUtc } from '../../par/expiry.js';
+import { BearerToken, type HeldToken } from '../../remote/bearer-token.js';
 import { jsonBody, send, type Transport } from '../../remote/transport.js';
 import type { LucoAzureCredentials, LucoIdentity } from './options.js';
 import { lucoRefusal } from './refusal.js';
-
-interface Held {
-  readonly token: string;
-  readonly expires: DateTime;
-}
 
 const encoder = new TextEncoder();
 
@@ -38,9 +34,7 @@ export class LucoTokenKeeper {
   readonly #tokenUrl: string | undefined;
   readonly #transport: Transport;
   readonly #now: Clock;
-  readonly #renewBefore: number;
-  #held: Held | undefined;
-  #pending: Promise<Held> | undefined;
+  readonly #bearer: BearerToken;
 
   /**
    * @param source - identity or Azure credentials (checked by the client)
@@ -60,16 +54,12 @@ export class LucoTokenKeeper {
     this.#tokenUrl = tokenUrl;
     this.#transport = transport;
     this.#now = now;
-    this.#renewBefore = renewBefore;
+    this.#bearer = new BearerToken((signal) => this.#obtain(signal), now, renewBefore);
   }
 
   /** Whether a token is held with at least `renewBefore` seconds of life left. */
   isFresh(): boolean {
-    const held = this.#held;
-    return (
-      held !== undefined &&
-      held.expires.toMillis() - readClock(this.#now).toMillis() >= this.#renewBefore * 1000
-    );
+    return this.#bearer.isFresh();
   }
 
   /**
@@ -77,9 +67,8 @@ export class LucoTokenKeeper {
    *
    * @param signal - cancels a token request this call starts
    */
-  async token(signal?: AbortSignal): Promise<string> {
-    if (this.isFresh()) return (this.#held as Held).token;
-    return (await this.#obtainOnce(signal)).token;
+  token(signal?: AbortSignal): Promise<string> {
+    return this.#bearer.token(signal);
   }
 
   /**
@@ -89,34 +78,18 @@ export class LucoTokenKeeper {
    * @param stale - the refused token
    * @param signal - cancels the token request
    */
-  async renew(stale: string, signal?: AbortSignal): Promise<string> {
-    if (this.#held !== undefined && this.#held.token !== stale && this.isFresh()) return this.#held.token;
-    if (this.#held?.token === stale) this.#held = undefined;
-    return (await this.#obtainOnce(signal)).token;
+  renew(stale: string, signal?: AbortSignal): Promise<string> {
+    return this.#bearer.renew(stale, signal);
   }
 
   /** Values no message or log may contain. */
   secrets(): string[] {
-    const values = this.#held === undefined ? [] : [this.#held.token];
+    const held = this.#bearer.current();
+    const values = held === undefined ? [] : [held];
     return 'azure' in this.#source ? [...values, this.#source.azure.clientSecret] : values;
   }
 
-  #obtainOnce(signal: AbortSignal | undefined): Promise<Held> {
-    this.#pending ??= this.#obtain(signal).then(
-      (held) => {
-        this.#held = held;
-        this.#pending = undefined;
-        return held;
-      },
-      (error: unknown) => {
-        this.#pending = undefined;
-        throw error;
-      },
-    );
-    return this.#pending;
-  }
-
-  async #obtain(signal: AbortSignal | undefined): Promise<Held> {
+  async #obtain(signal: AbortSignal | undefined): Promise<HeldToken> {
     if ('identity' in this.#source) {
       const generated = (await this.#source.identity.generateToken()) as unknown;
       const [token, expires] = Array.isArray(generated)

@@ -6,9 +6,9 @@
  */
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readings } from '../helpers/parquet.js';
+import { launchChromium } from '../helpers/runtimes.js';
 import { EMAIL, PASSWORD, PRODUCT, parquetFiles, stoaServer } from '../helpers/stoa.js';
 import type { StoaServer } from '../servers/stoa.js';
 
@@ -42,15 +42,7 @@ afterAll(() => server.close());
 
 describe('StoaClient in a browser', () => {
   it('fetches and decodes every codec', async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.route(`${server.base}/app/**`, (route) =>

@@ -7,29 +7,20 @@
  *
  * @module
  */
-import { DateTime } from 'luxon';
-import { isParkitError } from '../../par/errors.js';
-import { Par } from '../../par/par.js';
+import type { Par } from '../../par/par.js';
 import type { CalculationTarget } from '../../par/target.js';
 import { executionGrantOf, grantBuckets } from '../compute/execution-grant.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../http/api-error.js';
-import type { AccessClaims, GrantScope } from '../pars/claims.js';
-import { type ParEntry, ParRegistry, tokenChecksum } from '../pars/registry.js';
-import { expiryOf, recipientsOf } from './mint.js';
+import type { ParEntry } from '../pars/registry.js';
+import { expiryOf, nameOf, recipientsOf } from './grant-fields.js';
+import { issueGrant } from './issue-grant.js';
 
 const invalid = (code: string, message: string) => new ApiError(400, code, message);
 
-/**
- * The access URL of an executable Par.
- *
- * @param base - the server's public URL
- * @param token - the access token
- * @param namespace - the namespace
- * @param calculation - the calculation's name
- */
-export function calculationUrl(base: string, token: string, namespace: string, calculation: string): string {
-  return `${base}/p/${token}/n/${encodeURIComponent(namespace)}/c/${encodeURIComponent(calculation)}`;
+// The access URL of an executable Par ends `/p/{token}/n/{namespace}/c/{calculation}`.
+function calculationPath(calculation: string): string {
+  return `/c/${encodeURIComponent(calculation)}`;
 }
 
 /**
@@ -66,58 +57,20 @@ export async function mintExecutablePar(
   const execution = executionGrantOf(body, calculation);
   const expires = expiryOf(context, body);
   const recipients = recipientsOf(body.recipients);
-  const name = body.name;
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 256))
-    throw invalid('INVALID_REQUEST', 'name must be a string of 1 to 256 characters');
+  const name = nameOf(body);
   for (const bucket of grantBuckets(execution)) {
     if (!(await context.buckets.exists(bucket)))
       throw new ApiError(404, 'BUCKET_NOT_FOUND', `no such bucket: ${bucket}`);
   }
 
-  const id = ParRegistry.newId();
-  const created = context.now();
-  const scope: GrantScope = { kind: 'calculation', name: calculation.name };
-  const claims: AccessClaims = {
-    v: 1,
-    id,
-    namespace: context.namespace,
-    scope,
+  return issueGrant(context, {
+    target: { kind: 'calculation', name: calculation.name },
+    scope: { kind: 'calculation', name: calculation.name },
     permissions: ['execute'],
     expires,
-  };
-  const token = context.signer.sign(claims);
-  let par: Par<CalculationTarget>;
-  try {
-    par = await Par.create({
-      url: calculationUrl(context.publicUrl(), token, context.namespace, calculation.name),
-      driver: 'parkit',
-      target: { kind: 'calculation', name: calculation.name },
-      permissions: ['execute'],
-      created: DateTime.fromMillis(created, { zone: 'utc' }),
-      expires: DateTime.fromMillis(expires, { zone: 'utc' }),
-      recipients,
-      id,
-      ...(typeof name === 'string' ? { name } : {}),
-      now: context.now,
-    });
-  } catch (error) {
-    if (error instanceof TypeError || error instanceof RangeError || isParkitError(error))
-      throw invalid('INVALID_RECIPIENTS', 'a recipient is not a valid age X25519 recipient');
-    throw error;
-  }
-  const entry: ParEntry = {
-    v: 1,
-    id,
-    fingerprint: par.fingerprint(),
-    ...(typeof name === 'string' ? { name } : {}),
-    namespace: context.namespace,
-    scope,
-    permissions: ['execute'],
-    created: new Date(created).toISOString(),
-    expires: new Date(expires).toISOString(),
-    tokenChecksum: tokenChecksum(token),
+    recipients,
+    name,
+    path: calculationPath(calculation.name),
     execution,
-  };
-  await context.pars.add(entry);
-  return { par, entry };
+  });
 }

@@ -3,20 +3,17 @@
  * `tests/compute/functions`, a bucket `data` seeded with a few objects, and a way to mint an
  * executable Par and open its runner as its holder.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import {
-  type BucketWriter,
-  type ComputeRunner,
-  type ExecutableParRequest,
-  generateIdentity,
-  identityToRecipient,
-  type JobStatus,
-  type Par,
+import { resolve } from 'node:path';
+import type {
+  BucketWriter,
+  ComputeRunner,
+  ExecutableParRequest,
+  JobStatus,
+  Par,
   ParkitAdmin,
 } from '../../src/index.js';
-import { createServer, type ParkitServer, type ServerOptions } from '../../src/server/index.js';
+import type { ParkitServer, ServerOptions } from '../../src/server/index.js';
+import { startServer } from '../server/helpers.js';
 
 /** The fixture functions. */
 export const FUNCTIONS = resolve(import.meta.dirname, 'functions');
@@ -56,12 +53,8 @@ export interface ComputeServer {
  * @param options - server options (compute limits…)
  */
 export async function startComputeServer(options: Partial<ServerOptions> = {}): Promise<ComputeServer> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'parkit-compute-')));
-  const server = await createServer({ functions: FUNCTIONS, ...options, dataDir });
-  const adminKey = options.adminKey ?? (await readFile(join(dataDir, 'admin.key'), 'utf8')).trim();
-  const admin = new ParkitAdmin({ url: server.url, adminKey });
-  const identity = await generateIdentity();
-  const recipient = await identityToRecipient(identity);
+  const base = await startServer({ functions: FUNCTIONS, ...options });
+  const { admin, identity, recipient } = base;
   const buckets = (await admin.listBuckets()).map((bucket) => bucket.name);
   if (!buckets.includes('data')) await admin.createBucket('data');
   if (!buckets.includes('private')) await admin.createBucket('private');
@@ -74,10 +67,10 @@ export async function startComputeServer(options: Partial<ServerOptions> = {}): 
   const owner = (await ownerPar.write(identity)) as BucketWriter;
   for (const [key, text] of Object.entries(SEED)) await owner.setStringObject(key, text);
   return {
-    server,
+    server: base.server,
     admin,
-    adminKey,
-    dataDir,
+    adminKey: base.adminKey,
+    dataDir: base.dataDir,
     identity,
     recipient,
     owner,
@@ -90,10 +83,7 @@ export async function startComputeServer(options: Partial<ServerOptions> = {}): 
       });
       return { par, runner: await par.execute(identity) };
     },
-    async stop() {
-      await server.close();
-      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
-    },
+    stop: () => base.stop(),
   };
 }
 

@@ -36,7 +36,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Start a server on a fresh data directory. */
+/** Start a server on a fresh data directory (or on `options.dataDir`, which is then kept). */
 export async function startServer(options: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'parkit-server-')));
   const server = await createServer({ ...options, dataDir });
@@ -57,7 +57,8 @@ export async function startServer(options: Partial<ServerOptions> = {}): Promise
     },
     async stop() {
       await server.close();
-      await rm(dataDir, { recursive: true, force: true });
+      // A data directory the caller gave is the caller's (a restart test reuses it).
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -184,6 +184,7 @@ export class Par<T extends Target = Target> {
 
   readonly #record: ParRecord;
   readonly #now: Clock;
+  #canonical: string | undefined;
   #fingerprint: string | undefined;
 
   private constructor(record: ParRecord, now: Clock) {
@@ -227,8 +228,10 @@ export class Par<T extends Target = Target> {
     if (name !== undefined) metadata.name = name;
     if (id !== undefined) metadata.id = id;
     const sealed = await seal(options.url, options.recipients);
-    const record = { metadata, bindingTag: bindingTag(options.url, canonicalMetadata(metadata)), sealed };
-    return new Par<T>(record, now);
+    const canonical = canonicalMetadata(metadata);
+    const par = new Par<T>({ metadata, bindingTag: bindingTag(options.url, canonical), sealed }, now);
+    par.#canonical = canonical;
+    return par;
   }
 
   /**
@@ -273,11 +276,14 @@ export class Par<T extends Target = Target> {
    * sealing, different for any other grant. Needs no key.
    */
   fingerprint(): string {
-    this.#fingerprint ??= computeFingerprint(
-      canonicalMetadata(this.#record.metadata),
-      this.#record.bindingTag,
-    );
+    this.#fingerprint ??= computeFingerprint(this.#canonicalMetadata(), this.#record.bindingTag);
     return this.#fingerprint;
+  }
+
+  // The metadata is frozen, so its canonical text is computed once.
+  #canonicalMetadata(): string {
+    this.#canonical ??= canonicalMetadata(this.#record.metadata);
+    return this.#canonical;
   }
 
   /**
@@ -364,10 +370,10 @@ export class Par<T extends Target = Target> {
         context: { fingerprint: this.fingerprint(), expires: isoUtc(this.expires) },
       });
     }
-    const { sealed, bindingTag: tag, metadata } = this.#record;
+    const { sealed, bindingTag: tag } = this.#record;
     if (sealed === undefined) throw new PermissionError('this Par carries no sealed secret (a null Par)');
     const secret = await openSealed(sealed, identity);
-    if (!equalBytes(bindingTag(secret, canonicalMetadata(metadata)), tag)) throw new TamperError();
+    if (!equalBytes(bindingTag(secret, this.#canonicalMetadata()), tag)) throw new TamperError();
     return secret;
   }
 

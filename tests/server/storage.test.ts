@@ -6,8 +6,10 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileSystemStore, RecordStore, StoreError } from '../../src/server/index.js';
+import { compareKeys } from '../../src/server/storage/fs-list.js';
 
 let dir: string;
 let store: FileSystemStore;
@@ -142,5 +144,20 @@ describe('RecordStore', () => {
     expect(all).toEqual(['j1', 'j3', 'k1']);
     await expect(records.get('Bad Name', 'x')).rejects.toBeInstanceOf(TypeError);
     await expect(records.get('jobs', '../x')).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('key order', () => {
+  it('is UTF-8 byte order for every string, BMP and beyond (property)', () => {
+    const key = fc.string({ unit: 'binary', maxLength: 6 });
+    fc.assert(
+      fc.property(key, key, (a, b) => {
+        const bytes = Math.sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        expect(Math.sign(compareKeys(a, b))).toBe(bytes);
+      }),
+      { numRuns: 2000 },
+    );
+    // Where UTF-16 order differs: U+FF01 sorts before U+1F600 in UTF-8, after it in UTF-16.
+    expect(compareKeys('\uff01', '\u{1f600}')).toBeLessThan(0);
   });
 });

@@ -19,8 +19,14 @@ import type { ListOptions, ListResult, ObjectInfo } from './store.js';
  * @param b - another key
  */
 export function compareKeys(a: string, b: string): number {
+  // Below U+D800, UTF-16 code unit order is code point order, which is UTF-8 byte order: most
+  // keys compare as strings, without encoding both on every comparison of a sort.
+  if (!UTF16_ORDER_DIFFERS.test(a) && !UTF16_ORDER_DIFFERS.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
+
+// Surrogates and U+E000–U+FFFF: where UTF-16 order and UTF-8 order can disagree.
+const UTF16_ORDER_DIFFERS = /[\ud800-\uffff]/;
 
 async function entries(dir: string): Promise<Dirent[]> {
   try {

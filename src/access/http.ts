@@ -17,11 +17,12 @@ import {
   TransferError,
 } from '../par/errors.js';
 import { redactUrl } from '../par/redact.js';
+import { passChunks } from '../platform/body-chunks.js';
 import { RequestTimeoutError } from '../platform/http-client.js';
 import { sendOnce } from './attempt.js';
 import { checksumsFromHeaders } from './checksum.js';
 import type { SendContext } from './dialects/dialect.js';
-import type { ObjectStat } from './endpoint.js';
+import type { ObjectStat, ReadResult } from './endpoint.js';
 import { checkUsable } from './guard.js';
 import { transferSettings } from './options.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
@@ -132,6 +133,27 @@ export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
   if (sha256 !== undefined) stat.sha256 = sha256;
   if (md5 !== undefined) stat.md5 = md5;
   return stat;
+}
+
+/**
+ * A read's result from the answer to a GET: the stat from its headers, and its body left unread.
+ * The body becomes a web stream only if someone asks for `body`; the download engine reads the
+ * platform client's answers natively instead (`bodyChunks`), which saves a stream per request.
+ *
+ * @param response - the answer, body unread
+ * @param start - where the body starts in the object (see `ReadResult.start`)
+ */
+export function readResult(response: Response, start?: number): ReadResult {
+  let empty: ReadableStream<Uint8Array> | undefined;
+  const result = {
+    stat: statFromHeaders(response.headers, response.status),
+    get body(): ReadableStream<Uint8Array> {
+      empty ??= response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+      return empty;
+    },
+    ...(start === undefined ? {} : { start }),
+  };
+  return passChunks(response, result);
 }
 
 /**

@@ -66,6 +66,29 @@ function fileStream(path: string, start: number, end: number | undefined): Reada
   );
 }
 
+async function writeAt(handle: FileHandle, bytes: Uint8Array, at: number): Promise<number> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, at + done);
+    done += bytesWritten;
+  }
+  return done;
+}
+
+// Several chunks in one system call (writev), without copying them together first.
+async function writeAllAt(handle: FileHandle, chunks: readonly Uint8Array[], at: number): Promise<number> {
+  if (chunks.length === 1) return writeAt(handle, chunks[0] as Uint8Array, at);
+  let done = (await handle.writev(chunks as Uint8Array[], at)).bytesWritten;
+  // A short write (rare for files): the rest, chunk by chunk.
+  let start = 0;
+  for (const chunk of chunks) {
+    const end = start + chunk.length;
+    if (end > done) done += await writeAt(handle, chunk.subarray(done - start), at + done);
+    start = end;
+  }
+  return done;
+}
+
 async function createTemporary(path: string): Promise<TemporaryFile> {
   const target = resolve(path);
   await mkdir(dirname(target), { recursive: true });
@@ -79,12 +102,9 @@ async function createTemporary(path: string): Promise<TemporaryFile> {
   return {
     async write(bytes, position) {
       const at = position ?? offset;
-      let done = 0;
-      while (done < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, at + done);
-        done += bytesWritten;
-      }
-      if (position === undefined) offset += bytes.length;
+      const written =
+        bytes instanceof Uint8Array ? await writeAt(handle, bytes, at) : await writeAllAt(handle, bytes, at);
+      if (position === undefined) offset += written;
     },
     async truncate() {
       await handle.truncate(0);

@@ -2,7 +2,8 @@
  * The Node implementation of {@link PlatformHttp}: `node:http`/`node:https` with keep-alive
  * agents. Request bodies that are streams are written as they are read, with backpressure, so an
  * upload holds a few chunks in memory whatever its size; answers are web `Response`s whose body
- * streams the socket (paused while the reader is behind).
+ * (`node-response.ts`) streams the socket, paused while the reader is behind, and is read
+ * natively by the download engine without a web stream in between.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { PlatformHttp, PlatformRequest } from './http-client.js';
 import { RequestTimeoutError } from './http-client.js';
+import { NodeResponse } from './node-response.js';
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
@@ -27,45 +29,6 @@ function responseHeaders(raw: readonly string[]): Headers {
   const headers = new Headers();
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
   return headers;
-}
-
-// The body of an answer as a web stream, paused while the reader is behind. A connection that
-// closes before the announced length errors the stream (Node itself only marks `complete`).
-function bodyStream(response: http.IncomingMessage): ReadableStream<Uint8Array> {
-  let settled = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        const fail = (error: Error | (() => Error)) => {
-          if (settled) return;
-          settled = true;
-          controller.error(typeof error === 'function' ? error() : error);
-        };
-        const cutShort = () => failure('ECONNRESET', 'the body was cut short');
-        response.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) response.pause();
-        });
-        response.on('end', () => {
-          if (!response.complete) return fail(cutShort);
-          if (settled) return;
-          settled = true;
-          controller.close();
-        });
-        response.on('error', fail);
-        response.on('close', () => fail(cutShort));
-      },
-      pull() {
-        response.resume();
-      },
-      cancel() {
-        settled = true;
-        response.destroy();
-      },
-    },
-    { highWaterMark: 4 },
-  );
 }
 
 async function writeBody(
@@ -158,11 +121,12 @@ export const nodeHttp: PlatformHttp = {
       }
       const empty = init.method === 'HEAD' || status === 204 || status === 205 || status === 304;
       if (empty) response.resume();
-      return new Response(empty ? null : bodyStream(response), {
+      const answer = {
         status,
         statusText: response.statusMessage ?? '',
         headers: responseHeaders(response.rawHeaders),
-      });
+      };
+      return empty ? new Response(null, answer) : new NodeResponse(response, answer);
     }
   },
 };

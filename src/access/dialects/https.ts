@@ -10,7 +10,7 @@
 import type { DateTime } from 'luxon';
 import { FormatError, isParkitError, NotSupportedError } from '../../par/errors.js';
 import type { BucketEndpoint, ListedObject, ObjectEndpoint } from '../endpoint.js';
-import { lazyTime, send, statFromHeaders } from '../http.js';
+import { lazyTime, readResult, send, statFromHeaders } from '../http.js';
 import { checkPathSafeKey } from '../keys.js';
 import type { Dialect, DialectContext } from './dialect.js';
 import { pageOf } from './listing.js';
@@ -47,13 +47,7 @@ export function readOnlyHttpObject(url: string, context: DialectContext): Object
         headers,
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
-      const body = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      const start = rangeStart(response, request.range !== undefined);
-      return {
-        stat: statFromHeaders(response.headers, response.status),
-        body,
-        ...(start === undefined ? {} : { start }),
-      };
+      return readResult(response, rangeStart(response, request.range !== undefined));
     },
     async stat(request) {
       const response = await send(context, url, {

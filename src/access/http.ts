@@ -17,7 +17,7 @@ import {
   TransferError,
 } from '../par/errors.js';
 import { redactUrl } from '../par/redact.js';
-import { passChunks } from '../platform/body-chunks.js';
+import { type BodyChunks, type NativeBody, nativeChunks } from '../platform/body-chunks.js';
 import { RequestTimeoutError } from '../platform/http-client.js';
 import { sendOnce } from './attempt.js';
 import { checksumsFromHeaders } from './checksum.js';
@@ -89,25 +89,23 @@ export async function errorForResponse(response: Response, facts: RequestFacts):
 }
 
 /**
- * Give `stat` a `lastModified` parsed from an HTTP date only when first read: parsing dates is
- * the costliest part of reading an answer's headers, and most callers never look.
+ * A new object whose `lastModified` is parsed from an HTTP date only when first read: parsing
+ * dates is the costliest part of reading an answer's headers or a listing, and most callers never
+ * look. Without a valid date the object is empty; callers add their other fields to it.
  *
- * @param stat - the stat being built
- * @param http - an HTTP date (RFC 9110 §5.6.7)
+ * @param http - an HTTP date (RFC 9110 §5.6.7), or null
  * @internal
  */
-export function lazyTime(stat: { lastModified?: DateTime }, http: string): void {
-  const time = Date.parse(http);
-  if (Number.isNaN(time)) return;
+export function lazyTime(http: string | null | undefined): { lastModified?: DateTime } {
+  const time = http === null || http === undefined ? Number.NaN : Date.parse(http);
+  if (Number.isNaN(time)) return {};
   let parsed: DateTime | undefined;
-  Object.defineProperty(stat, 'lastModified', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
+  return {
+    get lastModified(): DateTime {
       parsed ??= DateTime.fromMillis(time, { zone: 'utc' });
       return parsed;
     },
-  });
+  };
 }
 
 /**
@@ -118,7 +116,7 @@ export function lazyTime(stat: { lastModified?: DateTime }, http: string): void 
  * @param status - response status
  */
 export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
-  const stat: { -readonly [K in keyof ObjectStat]: ObjectStat[K] } = {};
+  const stat: { -readonly [K in keyof ObjectStat]: ObjectStat[K] } = lazyTime(headers.get('last-modified'));
   const range = headers.get('content-range');
   const total = range === null ? undefined : /\/(\d+)$/.exec(range)?.[1];
   const length = status === 206 ? total : (headers.get('content-length') ?? undefined);
@@ -127,12 +125,33 @@ export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
   if (etag !== null) stat.etag = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
   const type = headers.get('content-type');
   if (type !== null) stat.contentType = type;
-  const modified = headers.get('last-modified');
-  if (modified !== null) lazyTime(stat, modified);
   const { sha256, md5 } = checksumsFromHeaders(headers, status);
   if (sha256 !== undefined) stat.sha256 = sha256;
   if (md5 !== undefined) stat.md5 = md5;
   return stat;
+}
+
+// A read result over a response whose body is made into a web stream only when asked for.
+class ResponseRead implements ReadResult {
+  readonly stat: ObjectStat;
+  readonly start?: number;
+  readonly #response: Response;
+  #body: ReadableStream<Uint8Array> | undefined;
+
+  constructor(response: Response, start: number | undefined) {
+    this.stat = statFromHeaders(response.headers, response.status);
+    if (start !== undefined) this.start = start;
+    this.#response = response;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    this.#body ??= this.#response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    return this.#body;
+  }
+
+  [nativeChunks](): BodyChunks | undefined {
+    return (this.#response as NativeBody)[nativeChunks]?.();
+  }
 }
 
 /**
@@ -144,16 +163,7 @@ export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
  * @param start - where the body starts in the object (see `ReadResult.start`)
  */
 export function readResult(response: Response, start?: number): ReadResult {
-  let empty: ReadableStream<Uint8Array> | undefined;
-  const result = {
-    stat: statFromHeaders(response.headers, response.status),
-    get body(): ReadableStream<Uint8Array> {
-      empty ??= response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      return empty;
-    },
-    ...(start === undefined ? {} : { start }),
-  };
-  return passChunks(response, result);
+  return new ResponseRead(response, start);
 }
 
 /**

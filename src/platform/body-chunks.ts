@@ -19,35 +19,18 @@ export interface BodyChunks {
   cancel(): void;
 }
 
-/** Gives the native reader of a body once, or undefined when the body is already being read. */
-export type ClaimChunks = () => BodyChunks | undefined;
-
-const offered = new WeakMap<object, ClaimChunks>();
-
 /**
- * Let the body that `owner` carries (a `Response`, its body stream, or a dialect's read result)
- * be read natively by {@link bodyChunks}. After a successful claim, nothing else may read it.
- *
- * @param owner - what carries the body
- * @param claim - gives the native reader of its bytes
- * @returns `owner`
+ * The method by which what carries a body (a `Response`, its body stream, a dialect's read
+ * result) offers it for native reading: it gives the native reader once, or undefined when the
+ * body is already being read another way. After it has given one, nothing else may read the body.
+ * (A symbol-named method, not a registry: a weak map entry per request costs the garbage
+ * collector more than the rest of a small request.)
  */
-export function offerChunks<T extends object>(owner: T, claim: ClaimChunks): T {
-  offered.set(owner, claim);
-  return owner;
-}
+export const nativeChunks: unique symbol = Symbol('parkit.nativeChunks');
 
-/**
- * Offer through `to` whatever `from` offers (a read result made from a response).
- *
- * @param from - a response
- * @param to - what now carries its body
- * @returns `to`
- */
-export function passChunks<T extends object>(from: object, to: T): T {
-  const claim = offered.get(from);
-  if (claim !== undefined) offered.set(to, claim);
-  return to;
+/** Something that may offer its body natively (see {@link nativeChunks}). */
+export interface NativeBody {
+  [nativeChunks]?(): BodyChunks | undefined;
 }
 
 function webChunks(stream: ReadableStream<Uint8Array>): BodyChunks {
@@ -70,23 +53,16 @@ function webChunks(stream: ReadableStream<Uint8Array>): BodyChunks {
   };
 }
 
-function claimed(owner: object): BodyChunks | undefined {
-  const claim = offered.get(owner);
-  if (claim === undefined) return undefined;
-  offered.delete(owner);
-  return claim();
-}
-
 /**
- * Read the body that `source` carries in batches: natively when the platform client offered it
+ * Read the body that `source` carries in batches: natively when the platform client offers it
  * and nothing has read it yet, otherwise through its web stream's reader (locking the stream).
  *
  * @param source - a response, or a read result with a `body`
  * @throws TypeError when the body stream is already locked by another reader
  */
 export function bodyChunks(source: { readonly body: ReadableStream<Uint8Array> | null }): BodyChunks {
-  const native = claimed(source);
+  const native = (source as NativeBody)[nativeChunks]?.();
   if (native !== undefined) return native;
   const stream = source.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-  return (stream.locked ? undefined : claimed(stream)) ?? webChunks(stream);
+  return (stream.locked ? undefined : (stream as NativeBody)[nativeChunks]?.()) ?? webChunks(stream);
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import { type BodyChunks, offerChunks } from './body-chunks.js';
+import { type BodyChunks, type NativeBody, nativeChunks } from './body-chunks.js';
 
 /** Bytes held before the socket is paused until the reader catches up. */
 const HELD = 512 * 1024;
@@ -141,7 +141,10 @@ export function messageBody(message: IncomingMessage): MessageBody {
   return {
     claim,
     stream() {
-      stream ??= offerChunks(web(), claim);
+      if (stream === undefined) {
+        stream = web();
+        (stream as NativeBody)[nativeChunks] = claim;
+      }
       return stream;
     },
   };

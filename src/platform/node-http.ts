@@ -25,10 +25,20 @@ function failure(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-function responseHeaders(raw: readonly string[]): Headers {
-  const headers = new Headers();
+// The answer's headers, added straight to the Response's own (a Headers copied in costs more).
+function answerWith(response: Response, raw: readonly string[]): Response {
+  const headers = response.headers;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  return headers;
+  return response;
+}
+
+// Abort the request when the signal fires, until it is over. (Node's own `signal` option costs
+// several microseconds a request, a fair share of a small one.)
+function abortWith(request: http.ClientRequest, signal: AbortSignal | undefined): void {
+  if (signal === undefined) return;
+  const abort = () => request.destroy(new DOMException('This operation was aborted', 'AbortError'));
+  signal.addEventListener('abort', abort, { once: true });
+  request.once('close', () => signal.removeEventListener('abort', abort));
 }
 
 async function writeBody(
@@ -37,10 +47,18 @@ async function writeBody(
   answered: () => boolean,
 ): Promise<void> {
   const reader = body.getReader();
+  const read = () => {
+    const next = reader.read();
+    next.catch(() => undefined);
+    return next;
+  };
   try {
+    let next = read();
     while (!answered() && !request.destroyed) {
-      const { value, done } = await reader.read();
+      const { value, done } = await next;
       if (done) break;
+      // Read the next chunk while this one goes out: the source and the socket work at once.
+      next = read();
       if (!request.write(value)) {
         await new Promise<void>((resolve) => {
           const go = () => {
@@ -72,14 +90,11 @@ function once(url: URL, init: PlatformRequest): Promise<http.IncomingMessage> {
     headers['content-length'] = String(body.length);
   }
   const client = url.protocol === 'https:' ? https : http;
+  if (init.signal?.aborted) return Promise.reject(init.signal.reason);
   return new Promise((resolve, reject) => {
     let answered = false;
-    const request = client.request(url, {
-      method: init.method,
-      headers,
-      agent,
-      ...(init.signal === undefined ? {} : { signal: init.signal }),
-    });
+    const request = client.request(url, { method: init.method, headers, agent });
+    abortWith(request, init.signal);
     request.setTimeout(init.timeout, () => request.destroy(new RequestTimeoutError(init.timeout)));
     request.on('error', (error) => reject(init.signal?.aborted ? init.signal.reason : error));
     request.on('response', (response) => {
@@ -121,12 +136,11 @@ export const nodeHttp: PlatformHttp = {
       }
       const empty = init.method === 'HEAD' || status === 204 || status === 205 || status === 304;
       if (empty) response.resume();
-      const answer = {
-        status,
-        statusText: response.statusMessage ?? '',
-        headers: responseHeaders(response.rawHeaders),
-      };
-      return empty ? new Response(null, answer) : new NodeResponse(response, answer);
+      const answer = { status, statusText: response.statusMessage ?? '' };
+      return answerWith(
+        empty ? new Response(null, answer) : new NodeResponse(response, answer),
+        response.rawHeaders,
+      );
     }
   },
 };

@@ -7,7 +7,7 @@
  * @module
  */
 import type { IncomingMessage } from 'node:http';
-import { offerChunks } from './body-chunks.js';
+import { type BodyChunks, nativeChunks } from './body-chunks.js';
 import { type MessageBody, messageBody } from './node-body.js';
 
 /** An answer whose body is read from the socket natively or, when asked, as a web stream. */
@@ -17,12 +17,16 @@ export class NodeResponse extends Response {
 
   /**
    * @param message - the answer's message, body unread
-   * @param init - status, status text and headers
+   * @param init - status and status text
    */
   constructor(message: IncomingMessage, init: ResponseInit) {
     super(null, init);
     this.#body = messageBody(message);
-    offerChunks(this, this.#body.claim);
+  }
+
+  /** The body read natively (see `bodyChunks`), unless it is already being read. */
+  [nativeChunks](): BodyChunks | undefined {
+    return this.#body.claim();
   }
 
   // The same answer as a plain Response, made the first time the body is used the web way.

@@ -1,14 +1,16 @@
 /**
- * One file transfer in a fresh process, for `bench/transfer/main.ts`: prints how long it took and
- * how much memory it needed, as JSON. Peak memory is the kernel's high-water mark (VmHWM), reset
- * just before the transfer (`/proc/self/clear_refs`), less the RSS at that moment (after a full
- * garbage collection, so the baseline is not inflated by set-up garbage).
+ * One file transfer in a fresh process, for `bench/transfer/main.ts`: prints how long it took, the
+ * CPU time it used (all threads) and how much memory it needed, as JSON. Peak memory is the
+ * kernel's high-water mark (VmHWM), reset just before the transfer (`/proc/self/clear_refs`),
+ * less the RSS at that moment (after a full garbage collection, so the baseline is not inflated
+ * by set-up garbage).
  *
  * Usage: `node --expose-gc --import tsx child.ts MODE URL PATH` where MODE is `download`,
- * `download-one-stream` (parallel ranges off), `upload`, or `node-pipe` (the floor: a bare
- * `node:http` GET piped into a file stream, no checks at all).
+ * `download-one-stream` (parallel ranges off), `upload`, or the floors with no checks at all:
+ * `node-pipe` (a bare `node:http` GET piped into a file stream) and `node-upload` (a file stream
+ * piped into a bare `node:http` PUT).
  */
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { loadParkit } from './dist.js';
@@ -21,6 +23,23 @@ function status(field: 'VmHWM' | 'VmRSS'): number {
 }
 
 async function prepare(): Promise<() => Promise<unknown>> {
+  if (mode === 'node-upload') {
+    const agent = new http.Agent({ keepAlive: true });
+    const size = statSync(path).size;
+    return () =>
+      new Promise<void>((resolve, reject) => {
+        const request = http.request(url, { method: 'PUT', agent, headers: { 'content-length': size } });
+        request.on('response', (response) => {
+          response.resume();
+          response.on('end', () =>
+            response.statusCode === 201 || response.statusCode === 204
+              ? resolve()
+              : reject(new Error(`PUT got ${response.statusCode}`)),
+          );
+        });
+        pipeline(createReadStream(path, { highWaterMark: 1024 * 1024 }), request).catch(reject);
+      });
+  }
   if (mode === 'node-pipe') {
     const agent = new http.Agent({ keepAlive: true });
     return () =>
@@ -59,8 +78,10 @@ const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 5);
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 await transfer();
 const seconds = (performance.now() - started) / 1000;
+const { user, system } = process.cpuUsage(cpuBefore);
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss, status('VmHWM'));
-console.log(JSON.stringify({ seconds, extra: peak - base }));
+console.log(JSON.stringify({ seconds, cpu: (user + system) / 1e6, extra: peak - base }));

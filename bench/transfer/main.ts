@@ -11,28 +11,31 @@
  * - `getAllObjects` on 2000 × 4 KiB objects vs a plain `fetch` loop at the same concurrency.
  *
  * Goals (issue 4): ≥ 0.9× curl with < 64 MiB extra RSS; ≥ 1.5× the fetch loop.
- * `BENCH_ROUNDS` sets the rounds (default 5 for files, 9 for the bulk read).
+ * `BENCH_ROUNDS` sets the rounds (default 7 for files, 15 for the bulk read).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatNumber, median } from '../lib/measure.js';
 import { startNginx } from './nginx.js';
+import { type Figures, printBulk, printFiles } from './report.js';
 
 const MiB = 1024 * 1024;
 const SIZE = 512 * MiB;
 const OBJECTS = 2000;
 const CONCURRENCY = 8;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const BULK_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const BULK_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const here = import.meta.dirname;
 
 const built = spawnSync('npm', ['run', 'build'], { cwd: join(here, '../..'), encoding: 'utf8' });
 if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
 
-const root = await mkdtemp(join(tmpdir(), 'parkit-bench-transfer-'));
+// Files where a user's would be: the temporary directory, on disk (BENCH_DIR=/dev/shm puts them in
+// RAM, which takes the file system's cost out of both sides and leaves the clients' CPU cost).
+const place = process.env.BENCH_DIR ?? tmpdir();
+const root = await mkdtemp(join(place, 'parkit-bench-transfer-'));
 const www = join(root, 'www');
 await mkdir(join(www, 'small'), { recursive: true });
 const big = join(www, 'big.bin');
@@ -47,6 +50,7 @@ const bigUrl = `${nginx.origin}/big.bin`;
 
 interface Run {
   readonly seconds: number;
+  readonly cpu?: number;
   readonly extra?: number;
 }
 
@@ -79,15 +83,16 @@ const download: Record<string, () => Run> = {
 };
 const upload: Record<string, () => Run> = {
   parkit: () => JSON.parse(child('child.ts', ['upload', `${nginx.origin}/up/parkit.bin`, big])),
+  'node:http pipe': () => JSON.parse(child('child.ts', ['node-upload', `${nginx.origin}/up/node.bin`, big])),
   curl: () => curl(['-o', '/dev/null', '-T', big, `${nginx.origin}/up/curl.bin`]),
 };
 
-type Results = Record<string, { speed: number[]; rss: number[] }>;
+type Results = Record<string, Figures>;
 
 // Warm up every contender, then run `rounds` rounds, the order rotating from round to round.
 async function measure(contenders: Record<string, () => Run>, before: () => Promise<void>): Promise<Results> {
   const names = Object.keys(contenders);
-  const results: Results = Object.fromEntries(names.map((name) => [name, { speed: [], rss: [] }]));
+  const results: Results = Object.fromEntries(names.map((name) => [name, { speed: [], rss: [], cpu: [] }]));
   for (let round = -1; round < ROUNDS; round++) {
     const shift = Math.max(round, 0) % names.length;
     for (const name of [...names.slice(shift), ...names.slice(0, shift)]) {
@@ -96,6 +101,7 @@ async function measure(contenders: Record<string, () => Run>, before: () => Prom
       if (round < 0) continue;
       results[name]?.speed.push(SIZE / run.seconds / 1e6);
       if (run.extra !== undefined) results[name]?.rss.push(run.extra / MiB);
+      if (run.cpu !== undefined) results[name]?.cpu.push(run.cpu);
     }
   }
   return results;
@@ -114,50 +120,12 @@ try {
   await rm(root, { recursive: true, force: true });
 }
 
-const row = (label: string, value: string, note = '') =>
-  console.log(`  ${label.padEnd(36)}${value.padStart(14)}  ${note}`);
-const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
-
-function files(title: string, results: Results, reference: string) {
-  console.log(title);
-  const base = median((results[reference] as Results[string]).speed);
-  for (const [name, { speed }] of Object.entries(results)) row(name, `${formatNumber(median(speed))} MB/s`);
-  for (const [name, { speed }] of Object.entries(results)) {
-    if (name === reference) continue;
-    const ratio = median(speed) / base;
-    const goal = name === 'parkit' ? `goal ≥ 0.90×: ${verdict(ratio >= 0.9)}` : '';
-    row(`ratio ${name} / ${reference}`, `${formatNumber(ratio, 2)}×`, goal);
-  }
-  for (const [name, { rss }] of Object.entries(results)) {
-    if (rss.length === 0) continue;
-    const most = Math.max(...rss);
-    const goal = name === 'parkit' ? `; goal < 64: ${verdict(most < 64)}` : '';
-    row(
-      `${name}: peak RSS above baseline`,
-      `${formatNumber(median(rss), 1)} MiB`,
-      `max ${formatNumber(most, 1)}${goal}`,
-    );
-  }
-}
-
 console.log(
-  `transfer benchmark (loopback nginx, parkit from dist/, medians of ${ROUNDS} interleaved rounds after a warm-up)`,
+  `transfer benchmark (loopback nginx, files in ${place}, parkit from dist/, ${ROUNDS} interleaved rounds after a warm-up, medians)`,
 );
-files('download 512 MiB to a file', downloads, 'curl');
-files('upload 512 MiB from a file', uploads, 'curl');
+printFiles('download 512 MiB to a file', downloads, 'curl', 0.9);
+printFiles('upload 512 MiB from a file', uploads, 'curl', 0.9);
 console.log(
   `getAllObjects, ${OBJECTS} × 4 KiB, concurrency ${CONCURRENCY} (${BULK_ROUNDS} rounds, one process)`,
 );
-for (const [name, speeds] of Object.entries(bulk)) row(name, `${formatNumber(median(speeds))} obj/s`);
-const against = (name: string) => median(bulk.parkit as number[]) / median(bulk[name] as number[]);
-row(
-  'ratio parkit / fetch',
-  `${formatNumber(against('fetch'), 2)}×`,
-  `goal ≥ 1.50×: ${verdict(against('fetch') >= 1.5)}`,
-);
-row(
-  'ratio parkit / fetch+list',
-  `${formatNumber(against('fetch+list'), 2)}×`,
-  '(both list the bucket first)',
-);
-row('ratio parkit / node:http', `${formatNumber(against('node:http'), 2)}×`, '(the floor: no checks at all)');
+printBulk(bulk, 1.5);

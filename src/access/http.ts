@@ -134,7 +134,7 @@ export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
 // A read result over a response whose body is made into a web stream only when asked for.
 class ResponseRead implements ReadResult {
   readonly stat: ObjectStat;
-  readonly start?: number;
+  declare readonly start?: number;
   readonly #response: Response;
   #body: ReadableStream<Uint8Array> | undefined;
 

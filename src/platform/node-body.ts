@@ -101,7 +101,7 @@ class MessageChunks implements BodyChunks {
 
 /** The body of one answer, for whichever reader comes first. */
 export interface MessageBody {
-  /** The native reader, or undefined once the web stream has been read (or a claim made). */
+  /** The native reader; undefined once the web stream is read or held (or a claim was made). */
   claim(): BodyChunks | undefined;
   /** The body as a web stream (made on the first call), itself offered for a native claim. */
   stream(): ReadableStream<Uint8Array>;
@@ -118,7 +118,7 @@ export function messageBody(message: IncomingMessage): MessageBody {
   let taken: 'native' | 'web' | undefined;
   let stream: ReadableStream<Uint8Array> | undefined;
   const claim = () => {
-    if (taken !== undefined) return undefined;
+    if (taken !== undefined || stream?.locked) return undefined;
     taken = 'native';
     return chunks;
   };

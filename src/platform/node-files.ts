@@ -66,7 +66,7 @@ function fileStream(path: string, start: number, end: number | undefined): Reada
   );
 }
 
-async function writeAt(handle: FileHandle, bytes: Uint8Array, at: number): Promise<number> {
+async function writeAt(handle: Pick<FileHandle, 'write'>, bytes: Uint8Array, at: number): Promise<number> {
   let done = 0;
   while (done < bytes.length) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, at + done);
@@ -75,8 +75,21 @@ async function writeAt(handle: FileHandle, bytes: Uint8Array, at: number): Promi
   return done;
 }
 
-// Several chunks in one system call (writev), without copying them together first.
-async function writeAllAt(handle: FileHandle, chunks: readonly Uint8Array[], at: number): Promise<number> {
+/**
+ * Write several chunks, one after the other, at `at`: in one system call (writev), without
+ * copying them together first; a short write is finished chunk by chunk.
+ *
+ * @param handle - an open file (only its `write` and `writev` are used)
+ * @param chunks - the bytes, in order
+ * @param at - the file position of the first byte
+ * @returns the bytes written (all of them)
+ * @internal
+ */
+export async function writeChunksAt(
+  handle: Pick<FileHandle, 'write' | 'writev'>,
+  chunks: readonly Uint8Array[],
+  at: number,
+): Promise<number> {
   if (chunks.length === 1) return writeAt(handle, chunks[0] as Uint8Array, at);
   let done = (await handle.writev(chunks as Uint8Array[], at)).bytesWritten;
   // A short write (rare for files): the rest, chunk by chunk.
@@ -103,7 +116,9 @@ async function createTemporary(path: string): Promise<TemporaryFile> {
     async write(bytes, position) {
       const at = position ?? offset;
       const written =
-        bytes instanceof Uint8Array ? await writeAt(handle, bytes, at) : await writeAllAt(handle, bytes, at);
+        bytes instanceof Uint8Array
+          ? await writeAt(handle, bytes, at)
+          : await writeChunksAt(handle, bytes, at);
       if (position === undefined) offset += written;
     },
     async truncate() {

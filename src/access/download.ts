@@ -219,7 +219,9 @@ const FILE_BATCH = 1024 * 1024;
 /**
  * A sink into a temporary file, from byte `start`, gathering chunks into writes of about 1 MiB
  * (far fewer file system calls than one per network chunk; the chunks go to the file in one
- * vectored write, not copied together first).
+ * vectored write, not copied together first). Each write is awaited: the body meanwhile goes on
+ * arriving, up to what its reader holds before pausing the socket, so memory stays bounded even
+ * with several ranges writing one file.
  *
  * @param file - the temporary file
  * @param start - where the first byte goes, or undefined to append in order

@@ -295,7 +295,8 @@ export async function send(
   const policy = settings.retry;
   const method = (init.method ?? 'GET').toUpperCase();
   const signal = init.signal ?? undefined;
-  const headers = new Headers(init.headers);
+  // Read, never changed, here and below: a Headers given is used as it is.
+  const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
   let body = init.body ?? null;
   const again = body instanceof ReadableStream ? (reopen ?? reopeners.get(body)) : undefined;
   const repeatable =

@@ -24,7 +24,9 @@ class MessageChunks implements BodyChunks {
   #paused = false;
   #state: 'open' | 'ended' | 'failed' | 'cancelled' = 'open';
   #failure: unknown;
-  #wake: (() => void) | undefined;
+  #waiting:
+    | { resolve(batch: readonly Uint8Array[] | undefined): void; reject(error: unknown): void }
+    | undefined;
 
   constructor(message: IncomingMessage) {
     this.#message = message;
@@ -64,28 +66,34 @@ class MessageChunks implements BodyChunks {
     this.#notify();
   }
 
+  // Answer a waiting `next()`, if any, with what there is now.
   #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    const waiting = this.#waiting;
+    if (waiting === undefined) return;
+    this.#waiting = undefined;
+    if (this.#queue.length > 0) waiting.resolve(this.#batch());
+    else if (this.#state === 'failed') waiting.reject(this.#failure);
+    else waiting.resolve(undefined);
+  }
+
+  #batch(): Uint8Array[] {
+    const batch = this.#queue;
+    this.#queue = [];
+    this.#held = 0;
+    if (this.#paused) {
+      this.#paused = false;
+      this.#message.resume();
+    }
+    return batch;
   }
 
   next(): Promise<readonly Uint8Array[] | undefined> {
-    if (this.#queue.length > 0) {
-      const batch = this.#queue;
-      this.#queue = [];
-      this.#held = 0;
-      if (this.#paused) {
-        this.#paused = false;
-        this.#message.resume();
-      }
-      return Promise.resolve(batch);
-    }
+    if (this.#queue.length > 0) return Promise.resolve(this.#batch());
     if (this.#state === 'failed') return Promise.reject(this.#failure);
     if (this.#state !== 'open') return Promise.resolve(undefined);
-    return new Promise<void>((resolve) => {
-      this.#wake = resolve;
-    }).then(() => this.next());
+    return new Promise((resolve, reject) => {
+      this.#waiting = { resolve, reject };
+    });
   }
 
   cancel(): void {

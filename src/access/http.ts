@@ -24,7 +24,7 @@ import { checksumsFromHeaders } from './checksum.js';
 import type { SendContext } from './dialects/dialect.js';
 import type { ObjectStat, ReadResult } from './endpoint.js';
 import { checkUsable } from './guard.js';
-import { transferSettings } from './options.js';
+import { type AccessOptions, transferSettings } from './options.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
 
 /** What a request was, for error messages (never the URL itself). */
@@ -189,6 +189,9 @@ function stripSecrets(error: unknown): Error {
   return new Error(typeof code === 'string' ? code : 'fetch failed');
 }
 
+// The options of a request made without any (an issuer's own): one object, so its checked
+// settings are cached like any reader's.
+const NO_OPTIONS: AccessOptions = Object.freeze({});
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const reopeners = new WeakMap<ReadableStream<Uint8Array>, () => ReadableStream<Uint8Array>>();
 
@@ -290,7 +293,7 @@ export async function send(
     idempotent,
     reopen,
   } = (Array.isArray(options) ? { accept: options } : options) as SendOptions;
-  const access = context.options ?? {};
+  const access = context.options ?? NO_OPTIONS;
   const settings = transferSettings(access);
   const policy = settings.retry;
   const method = (init.method ?? 'GET').toUpperCase();
@@ -310,7 +313,7 @@ export async function send(
     let response: Response | undefined;
     let failure: unknown;
     try {
-      response = await sendOnce(context, url, { ...init, method, headers, body }, settings.timeout);
+      response = await sendOnce(context, url, { method, headers, body, signal, init }, settings.timeout);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (isParkitError(error)) throw error;

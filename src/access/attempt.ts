@@ -46,15 +46,25 @@ function touching(stream: ReadableStream<Uint8Array>, touch: () => void): Readab
   );
 }
 
+/** One attempt at a request: what `send()` decided, and the caller's request for the rest. */
+export interface Attempt {
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: RequestInit['body'];
+  readonly signal: AbortSignal | undefined;
+  /** The caller's request, for what only a fetch understands (credentials, cache, …). */
+  readonly init: RequestInit;
+}
+
 async function viaFetch(
   context: SendContext,
   url: string,
-  init: RequestInit,
+  attempt: Attempt,
   body: RequestInit['body'],
   timeout: number,
 ): Promise<Response> {
   const controller = new AbortController();
-  const outer = init.signal ?? undefined;
+  const outer = attempt.signal;
   const forward = () => controller.abort(outer?.reason);
   if (outer?.aborted) forward();
   outer?.addEventListener('abort', forward, { once: true });
@@ -74,7 +84,9 @@ async function viaFetch(
   try {
     response = await context.fetch(url, {
       redirect: 'follow',
-      ...init,
+      ...attempt.init,
+      method: attempt.method,
+      headers: attempt.headers,
       body: sent ?? null,
       signal: controller.signal,
       ...(sent instanceof ReadableStream ? { duplex: 'half' } : {}),
@@ -127,28 +139,34 @@ async function viaFetch(
  *
  * @param context - the dialect context (its `fetch` decides the transport)
  * @param url - where
- * @param init - the request; `headers` already a `Headers`
+ * @param attempt - method, headers, body and signal, and the caller's request
  * @param timeout - milliseconds without progress before the attempt fails with RequestTimeoutError
  * @returns the response, body unread
  */
 export async function sendOnce(
   context: SendContext,
   url: string,
-  init: RequestInit & { readonly headers: Headers },
+  attempt: Attempt,
   timeout: number,
 ): Promise<Response> {
-  const body = plainBody(init.body);
+  const body = plainBody(attempt.body);
   if (context.fetch === platformFetch && body !== null) {
     const client = platformHttp();
     if (client !== undefined) {
       return (await client).request(url, {
-        method: init.method ?? 'GET',
-        headers: init.headers,
+        method: attempt.method,
+        headers: attempt.headers,
         body,
-        signal: init.signal ?? undefined,
+        signal: attempt.signal,
         timeout,
       });
     }
   }
-  return viaFetch(context, url, init, (body === null ? init.body : body) as RequestInit['body'], timeout);
+  return viaFetch(
+    context,
+    url,
+    attempt,
+    (body === null ? attempt.body : body) as RequestInit['body'],
+    timeout,
+  );
 }

@@ -27,6 +27,9 @@ import {
   type TransferOptions,
 } from './transfer.js';
 
+/** The page size asked for when every page is wanted. */
+const ALL_AT_ONCE = 1_000_000;
+
 /** Options for listing. */
 export interface ListOptions extends OperationOptions {
   /** Only keys starting with this (within the Par's own prefix). */
@@ -90,6 +93,12 @@ export class BucketReader {
   /** @internal The endpoint of one key, after the permission, expiry and scope checks. */
   protected objectFor(key: string, permission: 'read' | 'write' | 'delete'): ObjectEndpoint {
     guard(this.par, permission, this.options);
+    return this.#objectIn(key);
+  }
+
+  // The endpoint of a key once the permission is known to be granted (each request through it
+  // still checks the expiry).
+  #objectIn(key: string): ObjectEndpoint {
     checkKey(key);
     checkInScope(key, this.par.target.prefix);
     return this.endpoint.object(key);
@@ -195,6 +204,9 @@ export class BucketReader {
     let continuation: string | undefined;
     do {
       const page = await this.listObjects({
+        // Stores cap pages at their own maximum; those that hand over the whole listing at once
+        // (web and local directories) are then walked once, not once per thousand keys.
+        pageSize: ALL_AT_ONCE,
         ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(continuation === undefined ? {} : { continuation }),
@@ -220,6 +232,7 @@ export class BucketReader {
     if (!Number.isSafeInteger(concurrency) || concurrency < 1)
       throw new RangeError('concurrency must be a positive integer');
     const listed = await this.#listAll(options);
+    guard(this.par, 'read', this.options);
     const sizes = listed.map((object) => object.size);
     const total = sizes.every((size) => size !== undefined)
       ? sizes.reduce<number>((sum, size) => sum + (size as number), 0)
@@ -230,7 +243,7 @@ export class BucketReader {
       listed,
       concurrency,
       async (object, signal) => {
-        const got = await readAll(this.objectFor(object.key, 'read'), this.settings, { signal });
+        const got = await readAll(this.#objectIn(object.key), this.settings, { signal });
         loaded += got.length;
         report?.({ loaded, total });
         return got;

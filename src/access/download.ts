@@ -8,6 +8,7 @@
  * @module
  */
 import { ConflictError, isParkitError, TransferError } from '../par/errors.js';
+import { bodyChunks } from '../platform/body-chunks.js';
 import type { TemporaryFile } from '../platform/files.js';
 import { createHasher, type Hasher } from '../platform/hash.js';
 import type { ByteRange, ObjectEndpoint, ObjectStat, ReadResult } from './endpoint.js';
@@ -16,8 +17,8 @@ import { backoffDelay } from './retry.js';
 
 /** Where downloaded bytes go. */
 export interface Sink {
-  /** Take the next bytes (in order). */
-  write(chunk: Uint8Array): void | Promise<void>;
+  /** Take the next bytes (in order): `chunks`, `bytes` long in all. */
+  write(chunks: readonly Uint8Array[], bytes: number): void | Promise<void>;
   /** Forget everything written, to start over; false when that is impossible. */
   reset(): boolean | Promise<boolean>;
   /** Finish writing what was taken (called when a body ends or breaks off). */
@@ -124,7 +125,7 @@ export async function download(
     // A store that ignored the range sent the object from byte 0: skip what we have, if it can be
     // shown to be the same version.
     if (changed || (skip > 0 && loaded > 0 && result.stat.etag === undefined)) {
-      await result.body.cancel().catch(() => undefined);
+      bodyChunks(result).cancel();
       if (request.range !== undefined || !(await sink.reset())) {
         throw new ConflictError('the object changed during the download; nothing was kept');
       }
@@ -142,40 +143,49 @@ export async function download(
         check = await checksumOf(stat);
     }
     const total = end === undefined ? undefined : end - base;
-    const reader = result.body.getReader();
+    const body = bodyChunks(result);
     const before = loaded;
     let broken: unknown;
     try {
       for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        let chunk = value;
-        if (skip > 0) {
-          const dropped = Math.min(skip, chunk.length);
-          skip -= dropped;
-          chunk = chunk.subarray(dropped);
+        const batch = await body.next();
+        if (batch === undefined) break;
+        const taken: Uint8Array[] = [];
+        let bytes = 0;
+        let more = false;
+        for (let chunk of batch) {
+          if (skip > 0) {
+            const dropped = Math.min(skip, chunk.length);
+            skip -= dropped;
+            chunk = chunk.subarray(dropped);
+          }
+          if (total !== undefined && loaded + bytes + chunk.length > total) {
+            more = true;
+            chunk = chunk.subarray(0, total - loaded - bytes);
+          }
+          if (chunk.length > 0) {
+            taken.push(chunk);
+            bytes += chunk.length;
+          }
         }
-        if (total !== undefined && loaded + chunk.length > total) chunk = chunk.subarray(0, total - loaded);
-        if (chunk.length > 0) {
-          await sink.write(chunk);
-          check?.hasher.update(chunk);
-          loaded += chunk.length;
+        if (bytes > 0) {
+          await sink.write(taken, bytes);
+          if (check !== undefined) for (const chunk of taken) check.hasher.update(chunk);
+          loaded += bytes;
           request.onBytes?.(loaded, total);
         }
         // Enough (a range served from a longer answer): stop reading. An answer of exactly this
         // length ends on the next read, which leaves its connection free for the next request.
-        if (total !== undefined && loaded >= total && !(await reader.read()).done) {
-          await reader.cancel().catch(() => undefined);
+        if (total !== undefined && loaded >= total) {
+          if (more || (await body.next()) !== undefined) body.cancel();
           break;
         }
       }
     } catch (error) {
+      body.cancel();
       if (signal?.aborted) throw signal.reason;
       if (isParkitError(error)) throw error;
       broken = error;
-    } finally {
-      if (broken !== undefined) await reader.cancel().catch(() => undefined);
-      reader.releaseLock();
     }
     await sink.flush?.();
     if (broken === undefined && (total === undefined || loaded >= total)) {
@@ -204,31 +214,37 @@ export async function download(
   }
 }
 
+/** Bytes a file sink gathers before it writes them, in one call, without copying. */
+const FILE_BATCH = 1024 * 1024;
+
 /**
- * A sink into a temporary file, from byte `start`, gathering chunks into writes of about 512 KiB
- * (far fewer file system calls than one per network chunk).
+ * A sink into a temporary file, from byte `start`, gathering chunks into writes of about 1 MiB
+ * (far fewer file system calls than one per network chunk; the chunks go to the file in one
+ * vectored write, not copied together first). Each write is awaited: the body meanwhile goes on
+ * arriving, up to what its reader holds before pausing the socket, so memory stays bounded even
+ * with several ranges writing one file.
  *
  * @param file - the temporary file
  * @param start - where the first byte goes, or undefined to append in order
  */
 export function fileSink(file: TemporaryFile, start?: number): Sink {
-  const BATCH = 512 * 1024;
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   let written = 0;
   const flush = async () => {
     if (heldBytes === 0) return;
-    const bytes = held.length === 1 ? (held[0] as Uint8Array) : concat(held, heldBytes);
+    const chunks = held;
+    const bytes = heldBytes;
     held = [];
     heldBytes = 0;
-    await file.write(bytes, start === undefined ? undefined : start + written);
-    written += bytes.length;
+    await file.write(chunks, start === undefined ? undefined : start + written);
+    written += bytes;
   };
   return {
-    async write(chunk) {
-      held.push(chunk);
-      heldBytes += chunk.length;
-      if (heldBytes >= BATCH) await flush();
+    write(chunks, bytes) {
+      for (const chunk of chunks) held.push(chunk);
+      heldBytes += bytes;
+      return heldBytes >= FILE_BATCH ? flush() : undefined;
     },
     async reset() {
       held = [];
@@ -241,25 +257,16 @@ export function fileSink(file: TemporaryFile, start?: number): Sink {
   };
 }
 
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /** A sink that keeps everything in memory. */
 export function memorySink(): Sink & { bytes(): Uint8Array } {
   let parts: Uint8Array[] = [];
   let length = 0;
   return {
-    write(chunk) {
+    write(chunks, bytes) {
       // A small view of a large network buffer would keep the whole buffer alive: copy it.
-      parts.push(chunk.byteLength * 2 < chunk.buffer.byteLength ? chunk.slice() : chunk);
-      length += chunk.length;
+      for (const chunk of chunks)
+        parts.push(chunk.byteLength * 2 < chunk.buffer.byteLength ? chunk.slice() : chunk);
+      length += bytes;
     },
     reset() {
       parts = [];

@@ -17,13 +17,14 @@ import {
   TransferError,
 } from '../par/errors.js';
 import { redactUrl } from '../par/redact.js';
+import { type BodyChunks, type NativeBody, nativeChunks } from '../platform/body-chunks.js';
 import { RequestTimeoutError } from '../platform/http-client.js';
 import { sendOnce } from './attempt.js';
 import { checksumsFromHeaders } from './checksum.js';
 import type { SendContext } from './dialects/dialect.js';
-import type { ObjectStat } from './endpoint.js';
+import type { ObjectStat, ReadResult } from './endpoint.js';
 import { checkUsable } from './guard.js';
-import { transferSettings } from './options.js';
+import { type AccessOptions, transferSettings } from './options.js';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
 
 /** What a request was, for error messages (never the URL itself). */
@@ -88,25 +89,23 @@ export async function errorForResponse(response: Response, facts: RequestFacts):
 }
 
 /**
- * Give `stat` a `lastModified` parsed from an HTTP date only when first read: parsing dates is
- * the costliest part of reading an answer's headers, and most callers never look.
+ * A new object whose `lastModified` is parsed from an HTTP date only when first read: parsing
+ * dates is the costliest part of reading an answer's headers or a listing, and most callers never
+ * look. Without a valid date the object is empty; callers add their other fields to it.
  *
- * @param stat - the stat being built
- * @param http - an HTTP date (RFC 9110 §5.6.7)
+ * @param http - an HTTP date (RFC 9110 §5.6.7), or null
  * @internal
  */
-export function lazyTime(stat: { lastModified?: DateTime }, http: string): void {
-  const time = Date.parse(http);
-  if (Number.isNaN(time)) return;
+export function lazyTime(http: string | null | undefined): { lastModified?: DateTime } {
+  const time = http === null || http === undefined ? Number.NaN : Date.parse(http);
+  if (Number.isNaN(time)) return {};
   let parsed: DateTime | undefined;
-  Object.defineProperty(stat, 'lastModified', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
+  return {
+    get lastModified(): DateTime {
       parsed ??= DateTime.fromMillis(time, { zone: 'utc' });
       return parsed;
     },
-  });
+  };
 }
 
 /**
@@ -117,7 +116,7 @@ export function lazyTime(stat: { lastModified?: DateTime }, http: string): void 
  * @param status - response status
  */
 export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
-  const stat: { -readonly [K in keyof ObjectStat]: ObjectStat[K] } = {};
+  const stat: { -readonly [K in keyof ObjectStat]: ObjectStat[K] } = lazyTime(headers.get('last-modified'));
   const range = headers.get('content-range');
   const total = range === null ? undefined : /\/(\d+)$/.exec(range)?.[1];
   const length = status === 206 ? total : (headers.get('content-length') ?? undefined);
@@ -126,12 +125,45 @@ export function statFromHeaders(headers: Headers, status = 200): ObjectStat {
   if (etag !== null) stat.etag = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
   const type = headers.get('content-type');
   if (type !== null) stat.contentType = type;
-  const modified = headers.get('last-modified');
-  if (modified !== null) lazyTime(stat, modified);
   const { sha256, md5 } = checksumsFromHeaders(headers, status);
   if (sha256 !== undefined) stat.sha256 = sha256;
   if (md5 !== undefined) stat.md5 = md5;
   return stat;
+}
+
+// A read result over a response whose body is made into a web stream only when asked for.
+class ResponseRead implements ReadResult {
+  readonly stat: ObjectStat;
+  declare readonly start?: number;
+  readonly #response: Response;
+  #body: ReadableStream<Uint8Array> | undefined;
+
+  constructor(response: Response, start: number | undefined) {
+    this.stat = statFromHeaders(response.headers, response.status);
+    if (start !== undefined) this.start = start;
+    this.#response = response;
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    this.#body ??= this.#response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+    return this.#body;
+  }
+
+  [nativeChunks](): BodyChunks | undefined {
+    return (this.#response as NativeBody)[nativeChunks]?.();
+  }
+}
+
+/**
+ * A read's result from the answer to a GET: the stat from its headers, and its body left unread.
+ * The body becomes a web stream only if someone asks for `body`; the download engine reads the
+ * platform client's answers natively instead (`bodyChunks`), which saves a stream per request.
+ *
+ * @param response - the answer, body unread
+ * @param start - where the body starts in the object (see `ReadResult.start`)
+ */
+export function readResult(response: Response, start?: number): ReadResult {
+  return new ResponseRead(response, start);
 }
 
 /**
@@ -157,6 +189,9 @@ function stripSecrets(error: unknown): Error {
   return new Error(typeof code === 'string' ? code : 'fetch failed');
 }
 
+// The options of a request made without any (an issuer's own): one object, so its checked
+// settings are cached like any reader's.
+const NO_OPTIONS: AccessOptions = Object.freeze({});
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 const reopeners = new WeakMap<ReadableStream<Uint8Array>, () => ReadableStream<Uint8Array>>();
 
@@ -258,12 +293,13 @@ export async function send(
     idempotent,
     reopen,
   } = (Array.isArray(options) ? { accept: options } : options) as SendOptions;
-  const access = context.options ?? {};
+  const access = context.options ?? NO_OPTIONS;
   const settings = transferSettings(access);
   const policy = settings.retry;
   const method = (init.method ?? 'GET').toUpperCase();
   const signal = init.signal ?? undefined;
-  const headers = new Headers(init.headers);
+  // Read, never changed, here and below: a Headers given is used as it is.
+  const headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
   let body = init.body ?? null;
   const again = body instanceof ReadableStream ? (reopen ?? reopeners.get(body)) : undefined;
   const repeatable =
@@ -277,7 +313,7 @@ export async function send(
     let response: Response | undefined;
     let failure: unknown;
     try {
-      response = await sendOnce(context, url, { ...init, method, headers, body }, settings.timeout);
+      response = await sendOnce(context, url, { method, headers, body, signal, init }, settings.timeout);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (isParkitError(error)) throw error;

@@ -20,7 +20,8 @@ export function checkKey(key: unknown, argument = 'key'): string {
   if (typeof key !== 'string') throw new TypeError(`${argument} must be a string`);
   if (key.length === 0) throw new RangeError(`${argument} must not be empty`);
   if (!key.isWellFormed()) throw new RangeError(`${argument} must be well-formed Unicode`);
-  if (encoder.encode(key).length > MAX_KEY_BYTES)
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: only long keys need encoding to be measured.
+  if (key.length * 3 > MAX_KEY_BYTES && encoder.encode(key).length > MAX_KEY_BYTES)
     throw new RangeError(`${argument} must be at most ${MAX_KEY_BYTES} bytes`);
   return key;
 }

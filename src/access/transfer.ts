@@ -120,8 +120,8 @@ export async function readStream(
   download(
     endpoint,
     {
-      async write(chunk) {
-        output.enqueue(chunk);
+      async write(chunks) {
+        for (const chunk of chunks) output.enqueue(chunk);
         if ((output.desiredSize ?? 0) <= 0) await new Promise<void>((resolve) => (wake = resolve));
       },
       reset: () => false,

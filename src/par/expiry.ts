@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { DateTime, Duration, type DurationLikeObject } from 'luxon';
+import { DateTime, Duration, type DurationLikeObject, Settings } from 'luxon';
 
 /** Where "now" comes from. Inject one in tests; defaults to the system clock. */
 export type Clock = () => DateTime | Date | number;
@@ -29,6 +29,18 @@ export const systemClock: Clock = () => DateTime.utc();
  */
 export function readClock(clock: Clock = systemClock): DateTime {
   return toUtc(clock(), 'now');
+}
+
+/**
+ * Read a clock as epoch milliseconds. The system clock is read without building a DateTime (at
+ * luxon's `Settings.now()`, which is what `DateTime.utc()` reads): the expiry check runs before
+ * every request.
+ *
+ * @param clock - the clock to read
+ * @returns the current time, epoch milliseconds
+ */
+export function readClockMillis(clock: Clock = systemClock): number {
+  return clock === systemClock ? Settings.now() : readClock(clock).toMillis();
 }
 
 /**

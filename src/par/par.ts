@@ -22,10 +22,12 @@ import { DRIVERS, type Driver, isDriver } from './driver.js';
 import { ExpiredError, PermissionError, TamperError } from './errors.js';
 import {
   type Clock,
+  checkBuffer,
   DEFAULT_BUFFER_SECONDS,
   type ExpiresInput,
   isUsable,
   readClock,
+  readClockMillis,
   resolveExpiry,
   secondsRemaining,
   systemClock,
@@ -302,7 +304,9 @@ export class Par<T extends Target = Target> {
    * @param options - the safety buffer
    */
   isExpired(options: BufferOptions = {}): boolean {
-    return !isUsable(this.expires, readClock(this.#now), options.buffer ?? DEFAULT_BUFFER_SECONDS);
+    // isUsable's rule on epoch milliseconds: no DateTime is made for "now" (checked before every request).
+    const buffer = checkBuffer(options.buffer ?? DEFAULT_BUFFER_SECONDS);
+    return !((this.expires.toMillis() - readClockMillis(this.#now)) / 1000 - buffer > 0);
   }
 
   /** Whether the Par is for a whole bucket (or a prefix of one). */

@@ -20,8 +20,11 @@ export interface LocalFileStat {
  * {@link TemporaryFile.commit}. Whatever happens, {@link TemporaryFile.discard} leaves no trace.
  */
 export interface TemporaryFile {
-  /** Write bytes at `position`, or after the last byte written in order when it is omitted. */
-  write(bytes: Uint8Array, position?: number): Promise<void>;
+  /**
+   * Write bytes (or several chunks, one after the other, in one call) at `position`, or after the
+   * last byte written in order when it is omitted.
+   */
+  write(bytes: Uint8Array | readonly Uint8Array[], position?: number): Promise<void>;
   /** Throw away everything written so far, to start over. */
   truncate(): Promise<void>;
   /** Close (flushed to disk first when `durable`) and rename into place. */

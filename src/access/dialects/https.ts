@@ -10,7 +10,7 @@
 import type { DateTime } from 'luxon';
 import { FormatError, isParkitError, NotSupportedError } from '../../par/errors.js';
 import type { BucketEndpoint, ListedObject, ObjectEndpoint } from '../endpoint.js';
-import { lazyTime, send, statFromHeaders } from '../http.js';
+import { lazyTime, readResult, send, statFromHeaders } from '../http.js';
 import { checkPathSafeKey } from '../keys.js';
 import type { Dialect, DialectContext } from './dialect.js';
 import { pageOf } from './listing.js';
@@ -47,13 +47,7 @@ export function readOnlyHttpObject(url: string, context: DialectContext): Object
         headers,
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
-      const body = response.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
-      const start = rangeStart(response, request.range !== undefined);
-      return {
-        stat: statFromHeaders(response.headers, response.status),
-        body,
-        ...(start === undefined ? {} : { start }),
-      };
+      return readResult(response, rangeStart(response, request.range !== undefined));
     },
     async stat(request) {
       const response = await send(context, url, {
@@ -71,11 +65,17 @@ export function readOnlyHttpObject(url: string, context: DialectContext): Object
   };
 }
 
-/** The URL of `path` (a `/`-separated relative path) under a directory URL. */
-function under(directory: URL, path: string): string {
-  const url = new URL(directory.href);
-  url.pathname = directory.pathname + path.split('/').map(encodeURIComponent).join('/');
-  return url.href;
+/**
+ * URLs of `/`-separated relative paths under a directory URL, its query and fragment kept: the
+ * directory's URL split once around the end of its path, so each key costs a string, not a parse.
+ */
+function urlsUnder(directory: URL): (path: string) => string {
+  const bare = new URL(directory.href);
+  bare.search = '';
+  bare.hash = '';
+  const head = bare.href;
+  const tail = directory.href.slice(head.length);
+  return (path) => head + path.split('/').map(encodeURIComponent).join('/') + tail;
 }
 
 interface IndexEntry {
@@ -102,11 +102,13 @@ function parseIndex(value: unknown): IndexEntry[] {
 }
 
 function listed(key: string, entry: IndexEntry): ListedObject {
-  const object: { key: string; size?: number; lastModified?: DateTime } = { key };
+  const object: { key?: string; size?: number; lastModified?: DateTime } = lazyTime(
+    typeof entry.mtime === 'string' ? entry.mtime : undefined,
+  );
+  object.key = key;
   if (typeof entry.size === 'number' && Number.isSafeInteger(entry.size) && entry.size >= 0)
     object.size = entry.size;
-  if (typeof entry.mtime === 'string') lazyTime(object, entry.mtime);
-  return object;
+  return object as ListedObject;
 }
 
 /**
@@ -118,8 +120,9 @@ function listed(key: string, entry: IndexEntry): ListedObject {
 export function webDirectory(secret: string, context: DialectContext): BucketEndpoint {
   const root = new URL(secret);
   if (!root.pathname.endsWith('/')) root.pathname += '/';
+  const under = urlsUnder(root);
   const index = async (path: string, signal: AbortSignal | undefined): Promise<IndexEntry[]> => {
-    const response = await send(context, under(root, path), {
+    const response = await send(context, under(path), {
       headers: { accept: 'application/json' },
       ...(signal === undefined ? {} : { signal }),
     });
@@ -133,7 +136,7 @@ export function webDirectory(secret: string, context: DialectContext): BucketEnd
   };
   return {
     object(key) {
-      return readOnlyHttpObject(under(root, checkPathSafeKey(key)), context);
+      return readOnlyHttpObject(under(checkPathSafeKey(key)), context);
     },
     async list(request) {
       const prefix = request.prefix ?? '';

@@ -29,6 +29,8 @@ export interface WatchLogEntry {
   readonly files?: number;
   readonly skipped?: number;
   readonly bytes?: number;
+  /** The submission id the download was recorded as (when the downloader observes). */
+  readonly submission?: string;
   /** Why: an error code and message, or a reason. */
   readonly code?: string;
   readonly message?: string;
@@ -106,6 +108,7 @@ export async function watchShares(options: WatchOptions): Promise<WatchServer> {
           files: result.files.length,
           skipped: result.files.filter((file) => file.skipped).length,
           bytes: result.transferred,
+          ...(result.submission === undefined ? {} : { submission: result.submission.id }),
         });
       } catch (error) {
         log({

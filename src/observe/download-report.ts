@@ -2,11 +2,13 @@
  * What a Downloader run records: metrics `bytes`, `objects`, `transferredObjects`,
  * `skippedObjects`, `totalBytes` and `durationSeconds` at the run's stage, and the checksum
  * verification as a quality result (tool `parkit-checksum`; action `continued`, or
- * `cancelled` when a file did not match its checksum).
+ * `cancelled` when a file did not match its checksum). A single-object download (`parkit get`
+ * of one key) records the same, for its one file.
  *
  * @internal
  * @module
  */
+import type { ObjectStat } from '../access/endpoint.js';
 import type { DownloadResult } from '../handoff/downloader.js';
 import type { RunReporting } from './record-run.js';
 import type { QualityInput } from './recorder.js';
@@ -80,6 +82,65 @@ export function downloadReporting(
       return {
         metrics: { bytes: tally.bytes, objects: tally.objects, durationSeconds: seconds },
         quality: tally.mismatched > 0 ? checksumQuality(tally, stage, dataset) : [],
+      };
+    },
+  };
+}
+
+/** What a single-object download delivered: its size, and the store's facts it was checked against. */
+export interface SingleDownload {
+  readonly size: number;
+  /** Absent when the bytes went to a stream nothing verified (e.g. standard output). */
+  readonly stat?: ObjectStat;
+}
+
+function checksumMismatch(error: unknown): boolean {
+  const context = (error as { context?: { reason?: unknown } } | null)?.context;
+  return context?.reason === 'checksum';
+}
+
+/**
+ * The reporting of one object downloaded on its own (not through a Downloader).
+ *
+ * @param dataset - named in the quality result
+ * @param signal - the download's signal
+ */
+export function singleDownloadReporting<T extends SingleDownload>(
+  dataset: string | undefined,
+  signal: AbortSignal | undefined,
+): RunReporting<T> {
+  const tally = (verified: number, mismatched: number, bytes: number): ChecksumTally => ({
+    verified,
+    mismatched,
+    unverified: 1 - verified - mismatched,
+    objects: 1,
+    bytes,
+  });
+  return {
+    stage: 'Download',
+    signal,
+    success(result, seconds, stage) {
+      const checked = result.stat?.sha256 !== undefined || result.stat?.md5 !== undefined;
+      return {
+        metrics: {
+          bytes: result.size,
+          objects: 1,
+          transferredObjects: 1,
+          skippedObjects: 0,
+          totalBytes: result.size,
+          durationSeconds: seconds,
+        },
+        quality:
+          result.stat === undefined
+            ? []
+            : checksumQuality(tally(checked ? 1 : 0, 0, result.size), stage, dataset),
+      };
+    },
+    failure(error, seconds, stage) {
+      const mismatched = checksumMismatch(error);
+      return {
+        metrics: { bytes: 0, objects: 0, durationSeconds: seconds },
+        quality: mismatched ? checksumQuality(tally(0, 1, 0), stage, dataset) : [],
       };
     },
   };

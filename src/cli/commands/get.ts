@@ -13,6 +13,9 @@ import type { BucketReader } from '../../access/bucket-reader.js';
 import type { ObjectReader } from '../../access/object-reader.js';
 import type { SavedFile, TransferOptions } from '../../access/transfer.js';
 import { Downloader } from '../../handoff/downloader.js';
+import { singleDownloadReporting } from '../../observe/download-report.js';
+import type { SubmissionRef } from '../../observe/model.js';
+import { type ObserveOptions, recordRun } from '../../observe/record-run.js';
 import type { Par } from '../../par/par.js';
 import {
   type CommonOptions,
@@ -25,8 +28,9 @@ import {
 } from '../common.js';
 import { printJson } from '../json.js';
 import { createProgress, formatBytes, progressMode } from '../progress.js';
+import { type ObserveFlags, observeOptions, withObserveOptions } from './observe-flags.js';
 
-interface GetOptions extends CommonOptions {
+interface GetOptions extends CommonOptions, ObserveFlags {
   readonly output?: string;
   readonly concurrency?: string;
 }
@@ -44,8 +48,26 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
-async function getOne(par: Par, object: OneObject, options: GetOptions, signal: AbortSignal): Promise<void> {
+function recorded(submission: SubmissionRef | undefined, options: GetOptions): void {
+  if (submission !== undefined && !options.json && !options.quiet)
+    process.stderr.write(
+      `recorded as submission ${submission.id} (slot ${submission.tag} of ${submission.sequence})\n`,
+    );
+}
+
+async function getOne(
+  par: Par,
+  object: OneObject,
+  options: GetOptions,
+  observe: ObserveOptions | undefined,
+  signal: AbortSignal,
+): Promise<void> {
   const mode = progressMode(options.quiet === true, options.json === true);
+  const observed = async <T extends { size: number }>(work: () => Promise<T>) => {
+    if (observe === undefined) return { result: await work(), submission: undefined };
+    const reporting = singleDownloadReporting<T>(observe.dataset, signal);
+    return recordRun(observe, reporting, work);
+  };
   if (options.output === '-') {
     const progress = createProgress({
       label: `get ${basename(object.key)}`,
@@ -59,20 +81,33 @@ async function getOne(par: Par, object: OneObject, options: GetOptions, signal: 
         done(null, chunk);
       },
     });
-    await pipeline(Readable.fromWeb((await object.stream(signal)) as never), counter, process.stdout, {
-      signal,
+    const { submission } = await observed(async () => {
+      await pipeline(Readable.fromWeb((await object.stream(signal)) as never), counter, process.stdout, {
+        signal,
+      });
+      return { size: loaded };
     });
     progress.finish();
+    recorded(submission, options);
     return;
   }
   const wanted = options.output ?? basename(object.key);
   const path = (await isDirectory(wanted)) ? join(wanted, basename(object.key)) : wanted;
   const progress = createProgress({ label: `get ${basename(object.key)}`, mode });
-  const saved = await object.save(path, { signal, onProgress: (update) => progress.update(update) });
+  const { result: saved, submission } = await observed(() =>
+    object.save(path, { signal, onProgress: (update) => progress.update(update) }),
+  );
   progress.finish();
   if (options.json)
-    printJson({ key: object.key, path: saved.path, size: saved.size, fingerprint: par.fingerprint() });
+    printJson({
+      key: object.key,
+      path: saved.path,
+      size: saved.size,
+      fingerprint: par.fingerprint(),
+      ...(submission === undefined ? {} : { submission }),
+    });
   else process.stdout.write(`${saved.path}\n`);
+  recorded(submission, options);
 }
 
 /**
@@ -91,6 +126,7 @@ export function getCommand(program: Command): void {
       "file or folder to write (- for standard output); default: the key's name here",
     )
     .option('--concurrency <n>', 'files in flight when getting a whole bucket', '4');
+  withObserveOptions(command);
   identityOption(command);
   outputOptions(command);
   command
@@ -101,10 +137,12 @@ export function getCommand(program: Command): void {
         'parkit get @report.txt -o - | head       # to standard output',
         'parkit get @bucket.txt notes/today.txt -o today.txt',
         'parkit get @bucket.txt -o incoming/      # every object, resumable',
+        'parkit get @report.txt --observe q3-reports --data ./data   # recorded as a submission',
       ),
     )
     .action(async (token: string, key: string | undefined, options: GetOptions) => {
       const { par, identity } = await parAndIdentity(token, options);
+      const observe = await observeOptions(options);
       const signal = interruptSignal();
       if (par.isObject()) {
         if (key !== undefined) throw new TypeError('an object Par names its object already; give no key');
@@ -117,6 +155,7 @@ export function getCommand(program: Command): void {
             save: (path, o) => reader.getObjectAsFile(path, o),
           },
           options,
+          observe,
           signal,
         );
       }
@@ -131,6 +170,7 @@ export function getCommand(program: Command): void {
             save: (path, o) => reader.getObjectAsFile(key, path, o),
           },
           options,
+          observe,
           signal,
         );
       }
@@ -146,6 +186,7 @@ export function getCommand(program: Command): void {
       const result = await downloader.pars([par], {
         signal,
         onProgress: (update) => progress.update(update),
+        ...(observe === undefined ? {} : { observe }),
       });
       progress.finish();
       if (options.json) {
@@ -154,6 +195,7 @@ export function getCommand(program: Command): void {
           fingerprint: par.fingerprint(),
           files: result.files,
           transferred: result.transferred,
+          ...(result.submission === undefined ? {} : { submission: result.submission }),
         });
         return;
       }
@@ -162,5 +204,6 @@ export function getCommand(program: Command): void {
       process.stderr.write(
         `${result.files.length} file(s) in ${location}: ${result.files.length - skipped} downloaded (${formatBytes(result.transferred)}), ${skipped} already complete\n`,
       );
+      recorded(result.submission, options);
     });
 }

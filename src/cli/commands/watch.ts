@@ -9,8 +9,9 @@ import { type WatchLogEntry, watchShares } from '../../handoff/node-listener.js'
 import { examples, identityOption } from '../common.js';
 import { readIdentity } from '../io.js';
 import { toJsonLine } from '../json.js';
+import { type ObserveFlags, observeOptions, withObserveOptions } from './observe-flags.js';
 
-interface WatchFlags {
+interface WatchFlags extends ObserveFlags {
   readonly listen: string;
   readonly toDir: string;
   readonly identity?: string;
@@ -43,6 +44,7 @@ function text(entry: WatchLogEntry): string {
   if (entry.files !== undefined) parts.push(`${entry.files} file(s)`);
   if (entry.skipped) parts.push(`${entry.skipped} already complete`);
   if (entry.bytes !== undefined) parts.push(`${entry.bytes} bytes`);
+  if (entry.submission !== undefined) parts.push(`submission ${entry.submission}`);
   if (entry.code !== undefined) parts.push(entry.code);
   if (entry.message !== undefined) parts.push(`(${entry.message})`);
   return parts.join(' ');
@@ -72,6 +74,7 @@ export function watchCommand(program: Command): void {
     .option('--cart-timeout <ms>', 'how long to wait for a cart (default 120000)')
     .option('--concurrency <n>', 'files in flight per event (default 4)')
     .option('--json', 'log one JSON object per line');
+  withObserveOptions(command);
   identityOption(command);
   command
     .addHelpText(
@@ -79,6 +82,7 @@ export function watchCommand(program: Command): void {
       examples(
         'parkit watch --listen 127.0.0.1:8787 --to-dir incoming',
         'parkit watch --listen 127.0.0.1:8787 --to-dir incoming --cart-api https://cart.example.org --json',
+        'parkit watch --listen 127.0.0.1:8787 --to-dir incoming --observe shares --data ./data',
         '# then, elsewhere: parkit event @shared.txt --post http://127.0.0.1:8787/',
       ),
     )
@@ -87,8 +91,10 @@ export function watchCommand(program: Command): void {
       const identity = await readIdentity(flags.identity);
       const pollInterval = milliseconds(flags.pollInterval, '--poll-interval');
       const timeout = milliseconds(flags.cartTimeout, '--cart-timeout');
+      const observe = await observeOptions(flags);
       const downloader = new Downloader(flags.toDir, {
         identity,
+        ...(observe === undefined ? {} : { observe }),
         ...(flags.concurrency === undefined ? {} : { concurrency: Number(flags.concurrency) }),
         ...(flags.cartApi === undefined ? {} : { cartApiUrl: flags.cartApi }),
         ...(flags.cartName === undefined ? {} : { cartName: flags.cartName }),

@@ -5,7 +5,7 @@
  * poke the engine), and a small JSON client for the admin API.
  */
 import { resolve } from 'node:path';
-import type { BucketWriter } from '../../src/index.js';
+import type { BucketReader, BucketWriter } from '../../src/index.js';
 import type { ServerOptions } from '../../src/server/index.js';
 import { startServer, type TestServer } from '../server/helpers.js';
 
@@ -24,8 +24,10 @@ export interface FlowServer {
   readonly base: TestServer;
   /** Writes to the `src` bucket (through the access API). */
   readonly src: BucketWriter;
-  /** Reads and writes the `out` bucket. */
+  /** Writes to the `out` bucket. */
   readonly out: BucketWriter;
+  /** Reads the `out` bucket. */
+  readonly outReader: BucketReader;
   /** Move the server clock forward by `seconds`. */
   advance(seconds: number): void;
   /** The server clock, epoch ms. */
@@ -87,12 +89,17 @@ export async function startFlowServer(
       expires: { hours: 2 },
       recipients: [base.recipient],
     });
-    return (await par.write(base.identity)) as BucketWriter;
+    return {
+      writer: (await par.write(base.identity)) as BucketWriter,
+      reader: (await par.read(base.identity)) as BucketReader,
+    };
   };
+  const out = await writer('out');
   return {
     base,
-    src: await writer('src'),
-    out: await writer('out'),
+    src: (await writer('src')).writer,
+    out: out.writer,
+    outReader: out.reader,
     advance: clock.advance,
     now: clock.now,
     api,

@@ -28,7 +28,7 @@ import {
   type RunTrigger,
 } from './model.js';
 import { RunStore } from './run-store.js';
-import { carryOut, inputVersions, type RunDeps, RunFailure } from './runner.js';
+import { carryOut, inputVersions, type Launched, launch, type RunDeps, told } from './runner.js';
 import { checkReferences, flowDefinitionOf } from './validate.js';
 
 /** The server context the engine works in. */
@@ -294,12 +294,13 @@ export class FlowEngine {
       if (taken.lapsed !== undefined) await this.#interrupt(taken.lapsed.flow, taken.lapsed.run);
       const current = (await this.flows.find(flow.id))?.value ?? flow;
       let inputs: RunData[] = [];
+      let launched: Launched | undefined;
       let failure: string | undefined;
       try {
         inputs = await inputVersions(this.#deps, current);
+        launched = await launch(this.#deps, current, this.#abort.signal);
       } catch (error) {
-        if (!(error instanceof RunFailure)) throw error;
-        failure = error.message;
+        failure = told(error, this.#deps.secrets);
       }
       const run: RunRecord = {
         v: 1,
@@ -308,20 +309,21 @@ export class FlowEngine {
         flowName: current.name,
         attempt: trigger === 'retry' ? current.state.failures + 1 : 1,
         trigger,
-        state: failure === undefined ? 'running' : 'failed',
+        ...(launched?.jobId === undefined ? {} : { jobId: launched.jobId }),
+        state: launched === undefined ? 'failed' : 'running',
         started: iso(now),
-        ...(failure === undefined ? {} : { ended: iso(now) }),
+        ...(launched === undefined ? { ended: iso(now) } : {}),
         inputs,
         outputs: [],
         ...(failure === undefined ? {} : { error: failure }),
       };
       await this.runs.create(run);
       await this.flows.updateState(current.id, (state) => ({ ...state, lastRun: run.started }));
-      if (failure !== undefined) {
+      if (launched === undefined) {
         await this.#ended(current, run, held, true);
         return run;
       }
-      void this.#track(this.#carry(current, run, held));
+      void this.#track(this.#carry(current, run, launched, held));
       return run;
     } catch (error) {
       this.#running.delete(flow.id);
@@ -330,8 +332,8 @@ export class FlowEngine {
     }
   }
 
-  async #carry(flow: FlowRecord, run: RunRecord, held: HeldLease): Promise<void> {
-    const end = await carryOut(this.#deps, flow, run, held, this.#abort.signal);
+  async #carry(flow: FlowRecord, run: RunRecord, launched: Launched, held: HeldLease): Promise<void> {
+    const end = await carryOut(this.#deps, run, launched, held);
     await this.#ended(flow, end.run, held, end.recorded);
   }
 

@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { JobRecord } from '../compute/job-record.js';
 import { scrub } from '../compute/scrub.js';
 import type { ComputeService } from '../compute/service.js';
 import { ApiError } from '../http/api-error.js';
@@ -16,7 +17,14 @@ import type { ObjectStore } from '../storage/store.js';
 import type { DataTracker } from './data.js';
 import { IngestionError, ingest } from './ingest.js';
 import type { HeldLease, LeaseStore } from './lease.js';
-import { type DataVersion, dataId, type FlowRecord, type RunData, type RunRecord } from './model.js';
+import {
+  type DataVersion,
+  dataId,
+  type FlowRecord,
+  type IngestionSpec,
+  type RunData,
+  type RunRecord,
+} from './model.js';
 import type { RunStore } from './run-store.js';
 import { flowGrant } from './validate.js';
 
@@ -91,63 +99,87 @@ async function recordWritten(
     : { name, data: version.data, version: version.version, checksum: version.checksum };
 }
 
-async function calculate(
-  deps: RunDeps,
-  flow: FlowRecord,
-  onJob: (id: string) => Promise<void>,
-): Promise<RunData[]> {
-  const compute = deps.compute;
-  if (compute === undefined || flow.calculation === undefined)
-    throw new RunFailure('this server runs no calculations');
-  const grant = flowGrant(flow, compute.calculation(flow.calculation));
-  const started = await compute.startInternal({ owner: `flow-${flow.id}`, grant });
-  await onJob(started.record.id);
-  const job = await started.done;
+/** A run's work once started: its job (for a calculation) and what it wrote, when done. */
+export interface Launched {
+  readonly jobId?: string;
+  readonly written: Promise<RunData[]>;
+}
+
+async function written(deps: RunDeps, done: Promise<JobRecord>): Promise<RunData[]> {
+  const job = await done;
   if (job.state !== 'succeeded') throw new RunFailure(job.error?.message ?? `the job ended ${job.state}`);
-  const written: RunData[] = [];
+  const found: RunData[] = [];
   const seen = new Set<string>();
   for (const object of job.outputs) {
     const where = `${object.bucket}\n${object.key}`;
     if (seen.has(where)) continue;
     seen.add(where);
     const recorded = await recordWritten(deps, object.grant, object.bucket, object.key);
-    if (recorded !== undefined) written.push(recorded);
+    if (recorded !== undefined) found.push(recorded);
   }
-  return written;
+  return found;
 }
 
-function told(error: unknown): string {
+async function ingested(deps: RunDeps, spec: IngestionSpec, signal: AbortSignal): Promise<RunData[]> {
+  await ingest(deps.store, spec, deps.identity, deps.maxBodyBytes, signal);
+  const recorded = await recordWritten(deps, 'dataset', spec.bucket, spec.key);
+  return recorded === undefined ? [] : [recorded];
+}
+
+/**
+ * Start a run's work: the calculation's job is queued (its id known at once), or the ingestion
+ * begins.
+ *
+ * @param deps - the engine
+ * @param flow - the flow
+ * @param signal - aborted when the server shuts down
+ * @throws RunFailure / ApiError when the job cannot be started
+ */
+export async function launch(deps: RunDeps, flow: FlowRecord, signal: AbortSignal): Promise<Launched> {
+  if (flow.ingestion !== undefined) return settledLater({ written: ingested(deps, flow.ingestion, signal) });
+  const compute = deps.compute;
+  if (compute === undefined || flow.calculation === undefined)
+    throw new RunFailure('this server runs no calculations');
+  const grant = flowGrant(flow, compute.calculation(flow.calculation));
+  const started = await compute.startInternal({ owner: `flow-${flow.id}`, grant });
+  return settledLater({ jobId: started.record.id, written: written(deps, started.done) });
+}
+
+// A failure before anyone awaits it is not an unhandled rejection: carryOut awaits it later.
+function settledLater(launched: Launched): Launched {
+  launched.written.catch(() => {});
+  return launched;
+}
+
+/** The message a run failure is recorded with (nothing unexpected is told). */
+export function told(error: unknown, secrets: readonly string[]): string {
   if (error instanceof RunFailure || error instanceof IngestionError || error instanceof ApiError)
-    return error.message;
+    return scrub(error.message, secrets);
   return 'the run failed';
 }
 
 /**
- * Carry out a run whose `running` record is stored and whose lease is held.
+ * See a launched run through: renew its lease while it lasts, then record how it ended.
  *
  * @param deps - the engine
- * @param flow - the flow
  * @param started - the stored `running` record
+ * @param launched - its work
  * @param held - the lease
- * @param signal - aborted when the server shuts down
  */
 export async function carryOut(
   deps: RunDeps,
-  flow: FlowRecord,
   started: RunRecord,
+  launched: Launched,
   held: HeldLease,
-  signal: AbortSignal,
 ): Promise<RunEnd> {
-  let run = started;
   let lost = false;
-  let jobId: string | undefined;
   const renewal = setInterval(
     () =>
       void deps.leases.renew(held, deps.now() + deps.leaseMs).then(
         (kept) => {
           if (kept || lost) return;
           lost = true;
-          if (jobId !== undefined) void deps.compute?.stop(jobId);
+          if (launched.jobId !== undefined) void deps.compute?.stop(launched.jobId);
         },
         () => {},
       ),
@@ -157,25 +189,15 @@ export async function carryOut(
   let outputs: RunData[] = [];
   let error: string | undefined;
   try {
-    if (flow.ingestion !== undefined) {
-      await ingest(deps.store, flow.ingestion, deps.identity, deps.maxBodyBytes, signal);
-      const recorded = await recordWritten(deps, 'dataset', flow.ingestion.bucket, flow.ingestion.key);
-      outputs = recorded === undefined ? [] : [recorded];
-    } else {
-      outputs = await calculate(deps, flow, async (id) => {
-        jobId = id;
-        run = { ...run, jobId: id };
-        await deps.runs.save(run);
-      });
-    }
+    outputs = await launched.written;
   } catch (caught) {
-    error = scrub(told(caught), deps.secrets);
+    error = told(caught, deps.secrets);
   } finally {
     clearInterval(renewal);
   }
   const interrupted = error !== undefined && deps.closing();
-  run = {
-    ...run,
+  const run: RunRecord = {
+    ...started,
     state: error === undefined ? 'succeeded' : interrupted ? 'interrupted' : 'failed',
     ended: iso(deps.now()),
     outputs,
@@ -183,6 +205,5 @@ export async function carryOut(
   };
   if (lost || !(await deps.leases.renew(held, deps.now() + deps.leaseMs))) return { run, recorded: false };
   await deps.runs.save(run);
-  await deps.leases.release(held);
   return { run, recorded: true };
 }

@@ -99,6 +99,7 @@ export class FlowEngine {
       throw new RangeError('pollMs must be 0 or more');
     this.#deps = {
       store: context.store,
+      buckets: context.buckets,
       data: this.data,
       runs: this.runs,
       leases: this.leases,
@@ -138,6 +139,8 @@ export class FlowEngine {
     await checkReferences(definition, this.#context.compute, this.#context.buckets);
     for (const [name, input] of Object.entries(definition.inputs)) {
       if (input.version === undefined) continue;
+      await this.data.track(input);
+      await this.data.refresh(dataId(input));
       const found = await this.data.version(dataId(input), input.version);
       if (found === undefined)
         throw new ApiError(400, 'INVALID_FLOW', `inputs.${name}.version: no such version of that data`, {
@@ -311,7 +314,7 @@ export class FlowEngine {
       let failure: string | undefined;
       try {
         inputs = await inputVersions(this.#deps, current);
-        launched = await launch(this.#deps, current, this.#abort.signal);
+        launched = await launch(this.#deps, current, id, this.#abort.signal);
       } catch (error) {
         failure = told(error, this.#deps.secrets);
       }

@@ -189,8 +189,8 @@ export class FlowEngine {
    */
   async delete(idOrName: string): Promise<void> {
     const stored = await this.flows.require(idOrName);
+    // A run in progress keeps its lease and still records how it ended.
     await this.flows.delete(stored.value);
-    await this.leases.drop(stored.value.id);
   }
 
   /**

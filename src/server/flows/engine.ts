@@ -68,7 +68,7 @@ export class FlowEngine {
   readonly flows: FlowStore;
   readonly data: DataTracker;
   readonly runs: RunStore;
-  readonly leases: LeaseStore;
+  readonly #leases: LeaseStore;
   readonly instanceId = randomBytes(16).toString('hex');
   readonly #context: FlowServerContext;
   readonly #deps: RunDeps;
@@ -90,7 +90,7 @@ export class FlowEngine {
     this.flows = new FlowStore(context.records);
     this.data = new DataTracker(context.records, context.store, context.now);
     this.runs = new RunStore(context.records);
-    this.leases = new LeaseStore(context.records);
+    this.#leases = new LeaseStore(context.records);
     this.#pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     this.#exclusive = options.exclusive;
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -102,7 +102,7 @@ export class FlowEngine {
       buckets: context.buckets,
       data: this.data,
       runs: this.runs,
-      leases: this.leases,
+      leases: this.#leases,
       compute: context.compute,
       now: context.now,
       leaseMs,
@@ -158,9 +158,8 @@ export class FlowEngine {
       created: iso(now),
       state: {
         failures: 0,
-        ...(periodic(definition as FlowRecord) || definition.policy === 'ingestion'
-          ? { nextDue: iso(now) }
-          : {}),
+        // Timers and ingestion are first due at once.
+        ...(definition.policy === 'timer' || definition.policy === 'ingestion' ? { nextDue: iso(now) } : {}),
       },
     };
     for (const input of Object.values(flow.inputs)) await this.data.track(input);
@@ -299,7 +298,7 @@ export class FlowEngine {
     if (this.#running.has(flow.id)) return undefined;
     const id = await this.runs.newId();
     const now = this.#context.now();
-    const taken = await this.leases.take(
+    const taken = await this.#leases.take(
       { v: 1, flow: flow.id, run: id, owner: this.instanceId, expires: now + this.#deps.leaseMs },
       now,
     );
@@ -343,7 +342,7 @@ export class FlowEngine {
       return run;
     } catch (error) {
       this.#running.delete(flow.id);
-      await this.leases.release(held).catch(() => {});
+      await this.#leases.release(held).catch(() => {});
       throw error;
     }
   }
@@ -372,7 +371,7 @@ export class FlowEngine {
         // The run is recorded; a submission that could not be made is not its failure.
       }
       if (run.state !== 'running') await this.#afterRun(flow, final);
-      await this.leases.release(held);
+      await this.#leases.release(held);
     } finally {
       this.#running.delete(flow.id);
     }
@@ -427,11 +426,11 @@ export class FlowEngine {
   /** Leases whose holder is gone: their runs become `interrupted` (and are retried). */
   async #recoverLeases(all: boolean): Promise<void> {
     const now = this.#context.now();
-    for await (const stored of this.leases.all()) {
+    for await (const stored of this.#leases.all()) {
       const lease = stored.value;
       if (this.#running.has(lease.flow)) continue;
       if (!all && lease.expires > now) continue;
-      if (!(await this.leases.clear(stored))) continue;
+      if (!(await this.#leases.clear(stored))) continue;
       await this.#interrupt(lease.flow, lease.run);
     }
   }

@@ -37,7 +37,7 @@ export type FlowServerContext = Omit<ServerContext, 'flows'>;
 
 /** Settings of the engine. */
 export interface FlowSettings {
-  /** How often the scheduler ticks by itself, in ms (0: only when {@link FlowEngine.tick} is called). */
+  /** How often the scheduler ticks by itself, in ms (default 5000; 0: only when `server.flows.tick()` is called). */
   readonly pollMs?: number;
   /** How long a run's lease lasts without renewal, in ms (default 60 000). */
   readonly leaseMs?: number;
@@ -280,7 +280,9 @@ export class FlowEngine {
     const newer: boolean[] = [];
     for (const [name, input] of watched) {
       const latest = await this.data.refresh(dataId(input));
-      newer.push(latest !== undefined && latest.version > (state.read?.[name] ?? 0));
+      // A run needs every input to hold data.
+      if (latest === undefined) return undefined;
+      newer.push(latest.version > (state.read?.[name] ?? 0));
     }
     const fires = flow.policy === 'any' ? newer.some(Boolean) : newer.every(Boolean);
     return fires ? 'change' : undefined;

@@ -157,6 +157,8 @@ export class FlowEngine {
         ...(definition.policy === 'timer' || definition.policy === 'ingestion' ? { nextDue: iso(now) } : {}),
       },
     };
+    // Tracking and the sequence come first, so the flow's first run finds them; both are what a
+    // create racing for the same name would make too.
     for (const input of Object.values(flow.inputs)) {
       await this.data.track(input);
       if (input.version !== undefined) await this.data.refresh(dataId(input));

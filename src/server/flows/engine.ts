@@ -226,7 +226,7 @@ export class FlowEngine {
     await this.#recoverLeases(false);
     const started: RunRecord[] = [];
     for await (const flow of this.flows.all()) {
-      const run = await this.#consider(flow);
+      const run = await this.#consider(flow).catch(() => undefined);
       if (run !== undefined) started.push(run);
     }
     return started;
@@ -272,7 +272,7 @@ export class FlowEngine {
     for await (const flow of this.flows.all()) {
       if (flow.policy !== 'any' && flow.policy !== 'all') continue;
       if (!Object.values(flow.inputs).some((input) => watches(input, bucket, key))) continue;
-      await this.#consider(flow);
+      await this.#consider(flow).catch(() => undefined);
     }
   }
 
@@ -298,6 +298,7 @@ export class FlowEngine {
     return fires ? 'change' : undefined;
   }
 
+  // A flow that cannot be considered now (its data cannot be measured) is tried again next time.
   async #consider(flow: FlowRecord): Promise<RunRecord | undefined> {
     if (this.#closing || this.#running.has(flow.id)) return undefined;
     const trigger = await this.#due(flow);

@@ -115,6 +115,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     now: options.now ?? Date.now,
     publicUrl: options.publicUrl,
   };
+  // Never to appear in a job's logs or a flow run's error.
+  const secrets = [options.adminKey, Buffer.from(key).toString('base64url')];
   const compute =
     options.functions === undefined
       ? undefined
@@ -123,9 +125,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           functions: await loadFunctions(options.functions),
           internalUrl: options.internalUrl ?? options.publicUrl,
           exclusive: options.exclusiveStore === true,
-          secrets: [options.adminKey, Buffer.from(key).toString('base64url')],
+          secrets,
         });
-  const secrets = [options.adminKey, Buffer.from(key).toString('base64url')];
   const flows = new FlowEngine(
     { ...base, compute },
     { ...options.flows, exclusive: options.exclusiveStore === true, secrets },

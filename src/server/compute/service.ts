@@ -149,8 +149,7 @@ export class ComputeService {
   ): Promise<{ record: JobRecord; position?: number }> {
     const calculation = this.calculation(grant.calculation);
     const args = resolveArguments(grant, calculation, given);
-    if (this.#closing) throw new ApiError(503, 'SHUTTING_DOWN', 'the server is shutting down');
-    if (this.#queue.full) throw new ApiError(503, 'QUEUE_FULL', 'too many jobs are waiting; try again later');
+    this.#admit();
     const run = await this.store.claimRun(entry.id, grant.maxRuns);
     if (run === undefined)
       throw new ApiError(
@@ -158,37 +157,15 @@ export class ComputeService {
         'RUNS_EXHAUSTED',
         `this Par's ${grant.maxRuns} run${grant.maxRuns === 1 ? ' is' : 's are'} used`,
       );
-    const id = randomBytes(16).toString('hex');
-    const record: JobRecord = {
-      v: 1,
-      id,
+    const job = this.#newJob(grant, calculation, {
       parId: entry.id,
       fingerprint: entry.fingerprint,
-      calculation: calculation.name,
       run,
-      state: 'queued',
-      version: 1,
-      created: iso(this.#context.now()),
       arguments: args.all,
       holderArguments: args.holder,
-      inputs: [],
-      outputs: [],
-      owner: this.instanceId,
-      timeoutMs: Math.min(calculation.limits.timeoutMs ?? this.#timeoutMs, this.#timeoutMs),
-      memoryMb: Math.min(calculation.limits.memoryMb ?? this.#memoryMb, this.#memoryMb),
-      grantIds: [],
-    };
-    const job = new LocalJob(record, grant, this.store, this.#flushMs);
-    this.#local.set(id, job);
-    try {
-      await this.store.create(record);
-      await this.store.addRun(entry.id, run, id);
-    } catch (error) {
-      this.#local.delete(id);
-      throw error;
-    }
-    this.#queue.add(id, () => this.#run(job, calculation));
-    const position = this.#queue.position(id);
+    });
+    await this.#enqueue(job, calculation, () => this.store.addRun(entry.id, run, job.record.id));
+    const position = this.#queue.position(job.record.id);
     return position === undefined ? { record: job.record } : { record: job.record, position };
   }
 
@@ -204,21 +181,45 @@ export class ComputeService {
     const { grant } = request;
     const calculation = this.calculation(grant.calculation);
     const args = resolveArguments(grant, calculation, {});
-    if (this.#closing) throw new ApiError(503, 'SHUTTING_DOWN', 'the server is shutting down');
-    if (this.#queue.full) throw new ApiError(503, 'QUEUE_FULL', 'too many jobs are waiting; try again later');
-    const id = randomBytes(16).toString('hex');
-    const record: JobRecord = {
-      v: 1,
-      id,
+    this.#admit();
+    const job = this.#newJob(grant, calculation, {
       parId: request.owner,
       fingerprint: '',
-      calculation: calculation.name,
       run: 1,
+      arguments: args.all,
+      holderArguments: {},
+    });
+    const id = job.record.id;
+    const done = new Promise<JobRecord>((resolve) => this.#waiters.set(id, resolve));
+    try {
+      await this.#enqueue(job, calculation);
+    } catch (error) {
+      this.#waiters.delete(id);
+      throw error;
+    }
+    return { record: job.record, done };
+  }
+
+  /** Refuse a new job while the service is closing or its queue is full. */
+  #admit(): void {
+    if (this.#closing) throw new ApiError(503, 'SHUTTING_DOWN', 'the server is shutting down');
+    if (this.#queue.full) throw new ApiError(503, 'QUEUE_FULL', 'too many jobs are waiting; try again later');
+  }
+
+  /** A queued job's first record, with the service's limits capped by the calculation's. */
+  #newJob(
+    grant: ExecutionGrant,
+    calculation: RegisteredCalculation,
+    fields: Pick<JobRecord, 'parId' | 'fingerprint' | 'run' | 'arguments' | 'holderArguments'>,
+  ): LocalJob {
+    const record: JobRecord = {
+      v: 1,
+      id: randomBytes(16).toString('hex'),
+      ...fields,
+      calculation: calculation.name,
       state: 'queued',
       version: 1,
       created: iso(this.#context.now()),
-      arguments: args.all,
-      holderArguments: {},
       inputs: [],
       outputs: [],
       owner: this.instanceId,
@@ -226,18 +227,25 @@ export class ComputeService {
       memoryMb: Math.min(calculation.limits.memoryMb ?? this.#memoryMb, this.#memoryMb),
       grantIds: [],
     };
-    const job = new LocalJob(record, grant, this.store, this.#flushMs);
-    const done = new Promise<JobRecord>((resolve) => this.#waiters.set(id, resolve));
+    return new LocalJob(record, grant, this.store, this.#flushMs);
+  }
+
+  /** Store a new job's record (and what else must be stored with it), then queue it. */
+  async #enqueue(
+    job: LocalJob,
+    calculation: RegisteredCalculation,
+    alsoStore?: () => Promise<void>,
+  ): Promise<void> {
+    const { id } = job.record;
     this.#local.set(id, job);
     try {
-      await this.store.create(record);
+      await this.store.create(job.record);
+      await alsoStore?.();
     } catch (error) {
       this.#local.delete(id);
-      this.#waiters.delete(id);
       throw error;
     }
     this.#queue.add(id, () => this.#run(job, calculation));
-    return { record: job.record, done };
   }
 
   async #run(job: LocalJob, calculation: RegisteredCalculation): Promise<void> {

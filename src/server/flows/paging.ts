@@ -5,9 +5,8 @@
  * @internal
  * @module
  */
-import { assertSafeKeys } from '../../par/metadata.js';
 import { ApiError } from '../http/api-error.js';
-import { encodeCursor } from '../observe/cursor.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../http/cursor.js';
 
 /** Items per page by default (as AERO). */
 export const DEFAULT_PAGE = 15;
@@ -38,18 +37,9 @@ export function pageLimit(params: URLSearchParams): number {
 export function pageStart(params: URLSearchParams, kind: string): string | undefined {
   const text = params.get('cursor');
   if (text === null) return undefined;
-  const bad = () => new ApiError(400, 'INVALID_CURSOR', 'cursor is not a cursor this listing handed out');
-  if (text.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(text)) throw bad();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    assertSafeKeys(value);
-  } catch {
-    throw bad();
-  }
-  const cursor = value as { k?: unknown; s?: unknown } | null;
+  const cursor = decodeCursor(text, 2048) as { k?: unknown; s?: unknown } | null;
   if (typeof cursor !== 'object' || cursor === null || cursor.k !== kind || typeof cursor.s !== 'string')
-    throw bad();
+    throw invalidCursor();
   return cursor.s;
 }
 

@@ -1,13 +1,12 @@
 /**
- * Listing cursors: opaque base64url JSON the server hands out as `next` and takes back as
- * `cursor`. A cursor of a sequence-level listing names the slot to resume at (its index id),
- * optionally the last submission already given in it (`a`) or that the slot is done (`x`).
+ * Cursors of sequence-level listings (in the envelope of `http/cursor.ts`): a cursor names the
+ * slot to resume at (its index id), optionally the last submission already given in it (`a`)
+ * or that the slot is done (`x`).
  *
  * @internal
  * @module
  */
-import { assertSafeKeys } from '../../par/metadata.js';
-import { invalid } from './fields.js';
+import { decodeCursor, invalidCursor } from '../http/cursor.js';
 
 /** Where a sequence-level listing resumes. */
 export interface WalkCursor {
@@ -22,15 +21,6 @@ export interface WalkCursor {
 }
 
 /**
- * Encode a cursor.
- *
- * @param cursor - any JSON value
- */
-export function encodeCursor(cursor: unknown): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
-}
-
-/**
  * Decode a cursor of a sequence-level listing.
  *
  * @param text - the `cursor` parameter
@@ -39,16 +29,7 @@ export function encodeCursor(cursor: unknown): string {
  * @throws ApiError 400 `INVALID_CURSOR`
  */
 export function decodeWalkCursor(text: string, prefix: string, order: 'oldest' | 'newest'): WalkCursor {
-  const bad = () => invalid('INVALID_CURSOR', 'cursor is not a cursor this listing handed out');
-  if (text.length > 1024 || !/^[A-Za-z0-9_-]+$/.test(text)) throw bad();
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    assertSafeKeys(value);
-  } catch {
-    throw bad();
-  }
-  const cursor = value as Partial<WalkCursor> | null;
+  const cursor = decodeCursor(text, 1024) as Partial<WalkCursor> | null;
   if (
     typeof cursor !== 'object' ||
     cursor === null ||
@@ -59,7 +40,7 @@ export function decodeWalkCursor(text: string, prefix: string, order: 'oldest' |
     (cursor.x !== undefined && cursor.x !== 1) ||
     Object.keys(cursor).some((key) => !['o', 'k', 'a', 'x'].includes(key))
   ) {
-    throw bad();
+    throw invalidCursor();
   }
   return cursor as WalkCursor;
 }

@@ -8,9 +8,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../http/api-error.js';
+import { encodeCursor } from '../http/cursor.js';
 import { readJsonObject } from '../http/json-body.js';
 import { sendEmpty, sendJson } from '../http/respond.js';
-import { decodeWalkCursor, encodeCursor } from './cursor.js';
+import { decodeWalkCursor } from './cursor.js';
 import { deliveryReport } from './deliveries.js';
 import {
   flag,

@@ -16,6 +16,7 @@ import { handleCalculation } from './compute/routes.js';
 import { type ComputeServerContext, ComputeService } from './compute/service.js';
 import type { ComputeSettings } from './compute/settings.js';
 import type { ServerContext } from './context.js';
+import { FlowEngine, type FlowSettings } from './flows/engine.js';
 import { ApiError, toApiError } from './http/api-error.js';
 import { loggablePath, type RequestLogger } from './http/log.js';
 import { sendError, sendJson } from './http/respond.js';
@@ -60,6 +61,8 @@ export interface AppOptions {
   readonly internalUrl?: () => string;
   /** Whether this server alone uses the store (then jobs left unfinished by an earlier run are failed at start). */
   readonly exclusiveStore?: boolean;
+  /** Settings of the flows engine (scheduler period, lease lifetime). */
+  readonly flows?: FlowSettings;
 }
 
 /** A request handler with its state. */
@@ -70,6 +73,8 @@ export interface App {
   sweep(): Promise<number>;
   /** End the compute service's jobs (marked interrupted) and wait for their workers. */
   close(): Promise<void>;
+  /** The flows engine: `tick()` runs the scheduler once, `idle()` waits for runs in progress. */
+  readonly flows: FlowEngine;
   /** @internal The shared state. */
   readonly context: ServerContext;
 }
@@ -120,7 +125,13 @@ export async function createApp(options: AppOptions): Promise<App> {
           exclusive: options.exclusiveStore === true,
           secrets: [options.adminKey, Buffer.from(key).toString('base64url')],
         });
-  const context: ServerContext = { ...base, compute };
+  const secrets = [options.adminKey, Buffer.from(key).toString('base64url')];
+  const flows = new FlowEngine(
+    { ...base, compute },
+    { ...options.flows, exclusive: options.exclusiveStore === true, secrets },
+  );
+  const context: ServerContext = { ...base, compute, flows };
+  await flows.start();
   const log = options.log;
 
   const route = async (request: IncomingMessage, response: ServerResponse, path: string, query: string) => {
@@ -138,9 +149,13 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   return {
     context,
+    flows,
     sweep: () => context.pars.sweep(context.now()),
     close: async () => {
+      // Flows stop scheduling first; their runs end `interrupted` as the jobs are stopped.
+      flows.stopping();
       await compute?.close();
+      await flows.close();
     },
     async handle(request, response) {
       const started = performance.now();

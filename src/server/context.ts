@@ -6,6 +6,7 @@
  */
 import type { BucketRegistry } from './admin/bucket-registry.js';
 import type { ComputeService } from './compute/service.js';
+import type { FlowEngine } from './flows/engine.js';
 import type { ParRegistry } from './pars/registry.js';
 import type { TokenSigner } from './pars/token.js';
 import type { RecordStore } from './storage/records.js';
@@ -32,4 +33,6 @@ export interface ServerContext {
   readonly publicUrl: () => string;
   /** The compute service, when the server was given functions. */
   readonly compute: ComputeService | undefined;
+  /** The flows engine (absent only while the server is being built). */
+  readonly flows?: FlowEngine;
 }

@@ -52,11 +52,12 @@ export type {
 } from './compute/job-record.js';
 export type { ArgumentSchema, SchemaType } from './compute/schema.js';
 export type { ComputeSettings } from './compute/settings.js';
+export type { FlowSettings } from './flows/engine.js';
 export type { RequestLogEntry, RequestLogger } from './http/log.js';
 export { localRecorder } from './observe/local-recorder.js';
 export type { AccessClaims, GrantScope } from './pars/claims.js';
 export type { ParEntry, ParListing } from './pars/registry.js';
-export { createServer, type ParkitServer, type ServerOptions } from './server.js';
+export { createServer, type FlowScheduler, type ParkitServer, type ServerOptions } from './server.js';
 export { StoreError, type StoreErrorCode } from './storage/errors.js';
 export { FileSystemStore, type FileSystemStoreOptions } from './storage/fs-store.js';
 export {

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { loadOrCreateAdminKey } from './admin/admin-key.js';
 import { type App, createApp } from './app.js';
 import type { ComputeSettings } from './compute/settings.js';
+import type { FlowSettings } from './flows/engine.js';
 import type { RequestLogger } from './http/log.js';
 import { FileSystemStore } from './storage/fs-store.js';
 import type { ObjectStore } from './storage/store.js';
@@ -49,6 +50,16 @@ export interface ServerOptions {
   readonly functions?: string;
   /** Limits of the compute service (concurrency, queue, time and memory per job, stop grace). */
   readonly compute?: ComputeSettings;
+  /** The flows scheduler: how often it ticks by itself (`pollMs`, 0: never) and the run lease (`leaseMs`). */
+  readonly flows?: FlowSettings;
+}
+
+/** The flows scheduler of a running server. */
+export interface FlowScheduler {
+  /** Run one scheduler pass now (timers, retries, input changes, lapsed leases); the runs started. */
+  tick(): Promise<readonly { readonly id: string; readonly trigger: string }[]>;
+  /** Wait until no flow run and no reaction to a write is in progress. */
+  idle(): Promise<void>;
 }
 
 /** A running server. */
@@ -61,6 +72,8 @@ export interface ParkitServer {
   readonly adminKeyCreated: boolean;
   /** The calculations loaded from `functions` (empty without). */
   readonly calculations: readonly string[];
+  /** The flows scheduler (see docs/flows.md). */
+  readonly flows: FlowScheduler;
   /** Delete expired Par records now; returns how many. */
   sweep(): Promise<number>;
   /** Stop accepting connections, let in-flight requests finish, release the data directory. */
@@ -119,6 +132,7 @@ export async function createServer(options: ServerOptions): Promise<ParkitServer
       ...(options.log === undefined ? {} : { log: options.log }),
       ...(options.functions === undefined ? {} : { functions: options.functions }),
       ...(options.compute === undefined ? {} : { compute: options.compute }),
+      ...(options.flows === undefined ? {} : { flows: options.flows }),
       internalUrl: () => listening,
       exclusiveStore: ownStore,
     });
@@ -152,6 +166,7 @@ export async function createServer(options: ServerOptions): Promise<ParkitServer
       dataDir,
       adminKeyCreated,
       calculations: Object.freeze([...(created.context.compute?.calculations.keys() ?? [])].sort()),
+      flows: { tick: () => created.flows.tick(), idle: () => created.flows.idle() },
       sweep: () => created.sweep(),
       close() {
         closed ??= (async () => {

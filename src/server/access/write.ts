@@ -2,6 +2,7 @@
  * PUT of an object: streamed to a temporary file, limited in size, verified against
  * `Content-MD5` / `x-checksum-sha256` when given, then committed atomically (conditional with
  * `If-Match` / `If-None-Match: *`). A body cut short (client gone, server killed) commits nothing.
+ * Every committed write or delete pokes the flows engine, so flows watching the key react.
  *
  * @module
  */
@@ -87,6 +88,7 @@ export async function writeObject(
   const options = putOptions(context, request);
   if (!(await context.buckets.exists(bucket))) throw new ApiError(404, 'BUCKET_NOT_FOUND', 'no such bucket');
   const info = await context.store.put(bucket, key, request, options);
+  context.flows?.poke(bucket, key);
   const headers: Record<string, string> = {
     etag: `"${info.etag}"`,
     'last-modified': new Date(info.modified).toUTCString(),
@@ -119,5 +121,6 @@ export async function deleteObject(
     ifMatch === undefined ? {} : { ifMatch: unquoteEtag(ifMatch) },
   );
   if (!removed) throw new ApiError(404, 'NOT_FOUND', 'no such object');
+  context.flows?.poke(bucket, key);
   sendEmpty(response, 204);
 }

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from '../context.js';
+import { FLOW_COLLECTIONS, handleFlows } from '../flows/routes.js';
 import { ApiError } from '../http/api-error.js';
 import { handleObserve } from '../observe/handler.js';
 import { requireAdmin } from './auth.js';
@@ -43,6 +44,7 @@ export async function handleAdmin(
     });
   const params = new URLSearchParams(query);
   if (parts[0] === 'observe') return handleObserve(context, request, response, parts.slice(1), params);
+  if (FLOW_COLLECTIONS.has(parts[0] ?? '')) return handleFlows(context, request, response, parts, params);
   const [collection, id, extra] = parts;
   const method = request.method;
   if (collection === 'jobs' || collection === 'calculations')

@@ -41,6 +41,14 @@ export interface ComputeServiceOptions extends ComputeSettings {
 /** The server context without the compute service (what the service itself needs). */
 export type ComputeServerContext = Omit<ServerContext, 'compute'>;
 
+/** A job the server starts for itself (a flow run): no Par, grants given directly. */
+export interface InternalJobRequest {
+  /** Who asked, shown as the job's Par id (e.g. `flow-<flow id>`). */
+  readonly owner: string;
+  /** The calculation and its bound arguments, with the grants the job gets. */
+  readonly grant: ExecutionGrant;
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The compute service of one server instance. */
@@ -52,6 +60,7 @@ export class ComputeService {
   readonly #options: ComputeServiceOptions;
   readonly #queue: JobQueue;
   readonly #local = new Map<string, LocalJob>();
+  readonly #waiters = new Map<string, (record: JobRecord) => void>();
   readonly #timeoutMs: number;
   readonly #memoryMb: number;
   readonly #graceMs: number;
@@ -183,6 +192,54 @@ export class ComputeService {
     return position === undefined ? { record: job.record } : { record: job.record, position };
   }
 
+  /**
+   * Start a job the server runs for itself (a flow run): no Par, no run limit; the grants and
+   * arguments come from the caller, checked against the calculation as a Par's would be.
+   *
+   * @param request - who asks, the calculation, its arguments and grants
+   * @returns the new job's record, and its final record once it ends
+   * @throws ApiError 404 `CALCULATION_NOT_FOUND`, 400 argument refusals, 503 `QUEUE_FULL` / `SHUTTING_DOWN`
+   */
+  async startInternal(request: InternalJobRequest): Promise<{ record: JobRecord; done: Promise<JobRecord> }> {
+    const { grant } = request;
+    const calculation = this.calculation(grant.calculation);
+    const args = resolveArguments(grant, calculation, {});
+    if (this.#closing) throw new ApiError(503, 'SHUTTING_DOWN', 'the server is shutting down');
+    if (this.#queue.full) throw new ApiError(503, 'QUEUE_FULL', 'too many jobs are waiting; try again later');
+    const id = randomBytes(16).toString('hex');
+    const record: JobRecord = {
+      v: 1,
+      id,
+      parId: request.owner,
+      fingerprint: '',
+      calculation: calculation.name,
+      run: 1,
+      state: 'queued',
+      version: 1,
+      created: iso(this.#context.now()),
+      arguments: args.all,
+      holderArguments: {},
+      inputs: [],
+      outputs: [],
+      owner: this.instanceId,
+      timeoutMs: Math.min(calculation.limits.timeoutMs ?? this.#timeoutMs, this.#timeoutMs),
+      memoryMb: Math.min(calculation.limits.memoryMb ?? this.#memoryMb, this.#memoryMb),
+      grantIds: [],
+    };
+    const job = new LocalJob(record, grant, this.store, this.#flushMs);
+    const done = new Promise<JobRecord>((resolve) => this.#waiters.set(id, resolve));
+    this.#local.set(id, job);
+    try {
+      await this.store.create(record);
+    } catch (error) {
+      this.#local.delete(id);
+      this.#waiters.delete(id);
+      throw error;
+    }
+    this.#queue.add(id, () => this.#run(job, calculation));
+    return { record: job.record, done };
+  }
+
   async #run(job: LocalJob, calculation: RegisteredCalculation): Promise<void> {
     if (job.record.state !== 'queued') return;
     const { record } = job;
@@ -211,6 +268,8 @@ export class ComputeService {
       return;
     }
     const started = iso(this.#context.now());
+    // Outputs noted before the job's final record is written, so it lists every one.
+    const notes: Promise<void>[] = [];
     const execution = new JobExecution(
       {
         workerData: {
@@ -239,7 +298,9 @@ export class ComputeService {
         log: (stream, text) =>
           job.log({ time: iso(this.#context.now()), stream, text: this.#scrub(job, text) }),
         read: (object) => job.note('inputs', object),
-        wrote: (object) => void this.#noteOutput(job, object),
+        wrote: (object) => {
+          notes.push(this.#noteOutput(job, object));
+        },
       },
     );
     job.execution = execution;
@@ -247,6 +308,7 @@ export class ComputeService {
     if (job.abortWanted !== undefined) execution.abort(job.abortWanted);
     await job.update({ state: 'running', started, grantIds: grants.ids }, 'now');
     const outcome = await execution.done;
+    await Promise.all(notes);
     await closeWorkerGrants(this.#context, grants.ids);
     await this.#finish(job, outcome);
   }
@@ -280,6 +342,8 @@ export class ComputeService {
       await this.store.finish(job.record.id);
     } finally {
       this.#local.delete(job.record.id);
+      this.#waiters.get(job.record.id)?.(job.record);
+      this.#waiters.delete(job.record.id);
     }
   }
 

@@ -1,0 +1,86 @@
+/**
+ * The Luco side of flows: each flow has a slot sequence `flow-<name>` (made with the flow), and
+ * each run a submission in it, through the server's own {@link localRecorder}: the run's
+ * metrics (stage `run`: bytes and objects read and written, duration), a quality result for the
+ * checksum verification of its inputs, and `Completed` when it succeeded (`Failed` otherwise).
+ *
+ * @internal
+ * @module
+ */
+import { localRecorder } from '../observe/local-recorder.js';
+import { observatory } from '../observe/observatory.js';
+import type { RecordStore } from '../storage/records.js';
+import type { DataTracker } from './data.js';
+import type { RunRecord } from './model.js';
+
+/** The sequence of a flow's runs. */
+export const sequenceOf = (flowName: string) => `flow-${flowName}`;
+
+/**
+ * Make a flow's sequence (nothing changes when it exists).
+ *
+ * @param records - the server's records
+ * @param flowName - the flow
+ * @param now - epoch ms
+ */
+export async function ensureSequence(records: RecordStore, flowName: string, now: number): Promise<void> {
+  const definition = {
+    name: sequenceOf(flowName),
+    description: `runs of the flow ${flowName}`,
+    parameters: [],
+  };
+  await observatory(records).sequences.put(definition, now, true);
+}
+
+/**
+ * Record a finished run as a submission.
+ *
+ * @param records - the server's records
+ * @param data - tracked data (sizes of the versions read and written)
+ * @param now - the server clock
+ * @param run - the finished run
+ * @param verified - whether every input's content matched its version's checksum when read
+ * @returns where the submission is
+ */
+export async function submitRun(
+  records: RecordStore,
+  data: DataTracker,
+  now: () => number,
+  run: RunRecord,
+  verified: boolean,
+): Promise<NonNullable<RunRecord['submission']>> {
+  const size = async (list: RunRecord['inputs']) => {
+    let total = 0;
+    for (const item of list) total += (await data.version(item.data, item.version))?.size ?? 0;
+    return total;
+  };
+  const handle = await localRecorder(records, now).start({
+    sequence: sequenceOf(run.flowName),
+    stage: 'run',
+  });
+  const duration = run.ended === undefined ? 0 : Date.parse(run.ended) - Date.parse(run.started);
+  await handle.submitMetrics('run', [
+    { metric: 'bytesRead', value: await size(run.inputs) },
+    { metric: 'bytesWritten', value: await size(run.outputs) },
+    { metric: 'objectsRead', value: run.inputs.length },
+    { metric: 'objectsWritten', value: run.outputs.length },
+    { metric: 'durationMs', value: Math.max(0, duration) },
+  ]);
+  await handle.submitQuality({
+    stage: 'run',
+    tool: 'parkit-flows',
+    results: {
+      check: 'input checksums',
+      passed: verified,
+      inputs: run.inputs.map((input) => ({
+        data: input.data,
+        version: input.version,
+        sha256: input.checksum,
+      })),
+    },
+    action: verified ? 'continued' : 'cancelled',
+  });
+  if (run.state === 'succeeded') await handle.submitCompletedStatus();
+  else await handle.submitStatus({ status: 'Failed', stage: 'run', message: run.error ?? run.state });
+  return { sequence: handle.ref.sequence, tag: handle.ref.tag, id: handle.ref.id };
+}

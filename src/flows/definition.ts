@@ -152,8 +152,9 @@ export function flowBody(definition: FlowDefinition): Json {
   const { name, calculation, policy } = definition;
   if (typeof name !== 'string') throw new TypeError('name must be a string');
   if (!FLOW_NAME.test(name)) throw new RangeError('name must be 1–64 lower-case letters, digits or -');
-  if (!POLICIES.includes(policy)) throw new RangeError(`policy must be one of ${POLICIES.join(', ')}`);
-  const body: Json = { name, policy };
+  if (policy !== undefined && !POLICIES.includes(policy))
+    throw new RangeError(`policy must be one of ${POLICIES.join(', ')}`);
+  const body: Json = { name, ...(policy === undefined ? {} : { policy }) };
   if (policy === 'ingestion') {
     if (calculation !== undefined) throw new TypeError('an ingestion flow has no calculation');
     if (definition.ingestion === undefined) throw new TypeError('an ingestion flow needs ingestion');

@@ -58,7 +58,8 @@ export interface FlowDefinition {
   readonly inputs?: Readonly<Record<string, FlowInput>>;
   /** Outputs by the names the calculation declares. */
   readonly outputs?: Readonly<Record<string, FlowOutput>>;
-  readonly policy: FlowPolicy;
+  /** Default `none`: only run by hand. */
+  readonly policy?: FlowPolicy;
   /** Seconds between runs: `timer` (required) and `ingestion` flows. */
   readonly intervalSeconds?: number;
   /** What an `ingestion` flow fetches (required for that policy only). */
@@ -69,6 +70,8 @@ export interface FlowDefinition {
 
 /** Where an ingestion flow puts what it fetches (its source stays on the server). */
 export interface FlowIngestion {
+  /** Whether it fetches a URL or through a Par. */
+  readonly source: 'url' | 'par';
   readonly bucket: string;
   readonly key: string;
 }
@@ -138,6 +141,8 @@ export interface FlowRun {
   readonly outputs: readonly RunData[];
   /** Why it failed (a scrubbed message). */
   readonly error?: string;
+  /** The run's submission in the flow's slot sequence (`flow-<name>`, see docs/observability.md). */
+  readonly submission?: { readonly sequence: string; readonly tag: string; readonly id: string };
 }
 
 /** One version of tracked data. */

@@ -137,6 +137,7 @@ export function parseFlow(value: unknown): Flow {
       ? {}
       : {
           ingestion: Object.freeze({
+            source: oneOf(ingestion.source, ['url', 'par'] as const, 'flow.ingestion.source'),
             bucket: text(ingestion.bucket, 'flow.ingestion.bucket'),
             key: text(ingestion.key, 'flow.ingestion.key'),
           }),
@@ -167,6 +168,15 @@ function runData(value: unknown, field: string): RunData {
   });
 }
 
+function submission(value: unknown, field: string): FlowRun['submission'] {
+  const entry = object(value, field);
+  return Object.freeze({
+    sequence: text(entry.sequence, `${field}.sequence`),
+    tag: text(entry.tag, `${field}.tag`),
+    id: text(entry.id, `${field}.id`),
+  });
+}
+
 /**
  * A run (provenance) record.
  *
@@ -188,6 +198,7 @@ export function parseRun(value: unknown): FlowRun {
     inputs: list(entry.inputs, 'run.inputs', (item) => runData(item, 'run.inputs')),
     outputs: list(entry.outputs, 'run.outputs', (item) => runData(item, 'run.outputs')),
     ...optional(entry, 'error', text),
+    ...optional(entry, 'submission', submission),
   }) as FlowRun;
 }
 

@@ -149,7 +149,7 @@ export async function flowDefinition(
   const definition = {
     ...base,
     name: name ?? base.name,
-    policy: (flags.policy ?? base.policy ?? 'none') as FlowPolicy,
+    ...(flags.policy === undefined ? {} : { policy: flags.policy as FlowPolicy }),
     ...(flags.calculation === undefined ? {} : { calculation: flags.calculation }),
     ...(flags.arguments === undefined ? {} : { arguments: { ...base.arguments, ...flags.arguments } }),
     ...(flags.input.length === 0

@@ -9,6 +9,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
+import { Par } from '../../par/par.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../http/api-error.js';
 import { SYSTEM_BUCKET } from '../storage/store.js';
@@ -143,6 +144,7 @@ export class FlowEngine {
           field: `inputs.${name}.version`,
         });
     }
+    if (definition.ingestion?.par !== undefined) await this.#checkSealed(definition.ingestion.par);
     if ((await this.flows.find(definition.name)) !== undefined)
       throw new ApiError(409, 'FLOW_EXISTS', `a flow named ${definition.name} exists`);
     const now = this.#context.now();
@@ -164,6 +166,17 @@ export class FlowEngine {
     await ensureSequence(this.#context.records, flow.name, now);
     await this.flows.create(flow);
     return flow;
+  }
+
+  // An ingestion Par must open with the flow identity (sealed to the flow recipient).
+  async #checkSealed(token: string): Promise<void> {
+    try {
+      await Par.fromToken(token).url((await flowIdentity(this.#context.records)).identity);
+    } catch {
+      throw new ApiError(400, 'INVALID_FLOW', 'ingestion.par: is not sealed to the flow recipient', {
+        field: 'ingestion.par',
+      });
+    }
   }
 
   /**

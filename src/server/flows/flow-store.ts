@@ -15,8 +15,8 @@ const FLOWS = 'flows';
 const NAMES = 'flow-names';
 const ATTEMPTS = 32;
 
-/** Flow names: 1–64 lowercase letters, digits or `-`. */
-export const FLOW_NAME = /^[a-z0-9-]{1,64}$/;
+/** Flow names: 1–59 lowercase letters, digits or `-` (so the Luco sequence `flow-<name>` fits 64). */
+export const FLOW_NAME = /^[a-z0-9-]{1,59}$/;
 
 function conflict(error: unknown): boolean {
   return (

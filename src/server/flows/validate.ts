@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Par } from '../../par/par.js';
 import type { BucketRegistry } from '../admin/bucket-registry.js';
 import { GRANT_NAME } from '../compute/calculation.js';
 import type { RegisteredCalculation } from '../compute/discover.js';
@@ -133,6 +134,14 @@ function ingestionOf(value: unknown): IngestionSpec {
   }
   if (typeof value.par !== 'string' || value.par.length === 0 || value.par.length > 64 * 1024)
     throw bad('ingestion.par', 'must be a Par token');
+  let par: Par;
+  try {
+    par = Par.fromToken(value.par);
+  } catch {
+    throw bad('ingestion.par', 'is not a valid Par token');
+  }
+  if (!par.isObject() || !par.allows('read'))
+    throw bad('ingestion.par', 'must be a Par that reads one object');
   return { par: value.par, ...target };
 }
 
@@ -159,7 +168,7 @@ function retryOf(value: unknown): RetryPolicy {
 export function flowDefinitionOf(body: Record<string, unknown>): FlowDefinition {
   onlyFields(body, FIELDS, 'flow');
   if (typeof body.name !== 'string' || !FLOW_NAME.test(body.name))
-    throw bad('name', 'must be 1-64 lowercase letters, digits or "-"');
+    throw bad('name', 'must be 1-59 lowercase letters, digits or "-"');
   const policy = body.policy ?? 'none';
   if (!POLICIES.includes(policy as FlowPolicy)) throw bad('policy', `must be one of ${POLICIES.join(', ')}`);
   const inputs = named(body.inputs, 'inputs', inputOf);

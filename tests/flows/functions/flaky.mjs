@@ -1,15 +1,17 @@
-// Fails its first attempt (leaving a mark in its output), succeeds once a mark is there: a run
-// that a retry repairs.
-export async function flaky(_args, context) {
-  const output = context.outputs.result;
-  const prefix = output.par.target.prefix ?? '';
-  const marks = await output.getAllObjectNames({ prefix: `${prefix}marks/`, signal: context.signal });
-  if (marks.length === 0) {
-    await output.setStringObject(`${prefix}marks/1`, 'failed once', { signal: context.signal });
+// Fails its first attempt (leaving the marker file named by `marker`), succeeds once the marker
+// is there: a run that a retry repairs.
+import { existsSync, writeFileSync } from 'node:fs';
+
+export const schema = { type: 'object', properties: { marker: { type: 'string' } }, required: ['marker'] };
+
+export async function flaky(args, context) {
+  if (!existsSync(args.marker)) {
+    writeFileSync(args.marker, 'failed once');
     throw new Error('flaky: first attempt fails');
   }
-  await output.setStringObject(`${prefix}done.txt`, `after ${marks.length} failure(s)`, {
+  const output = context.outputs.result;
+  await output.setStringObject(`${output.par.target.prefix ?? ''}done.txt`, 'repaired', {
     signal: context.signal,
   });
-  return { marks: marks.length };
+  return { repaired: true };
 }

@@ -139,6 +139,26 @@ describe('manual runs', () => {
     expect(runs.body.items.map((item: { id: string }) => item.id)).toEqual([run.id]);
   });
 
+  it('serves a pinned input version to the run, whatever the object holds now', async () => {
+    await flows.src.setStringObject('pin.txt', 'old\n');
+    const created = await flows.api(
+      'POST',
+      'flows',
+      concatFlow('pinned', 'none', { p: { key: 'pin.txt', version: 1 } }),
+    );
+    expect(created.status).toBe(201);
+    await flows.src.setStringObject('pin.txt', 'new\n');
+    const started = await flows.api('POST', 'flows/pinned/run');
+    expect(started.body.inputs).toEqual([
+      { name: 'p', data: 'src/pin.txt', version: 1, checksum: sha('old\n') },
+    ]);
+    await flows.idle();
+    expect((await flows.api('GET', `provenance/${started.body.id}`)).body.state).toBe('succeeded');
+    expect(await flows.outReader.getStringObject('pinned/result.txt')).toBe('old\n');
+    const versions = await flows.api('GET', `data/${encodeURIComponent('src/pin.txt')}/versions`);
+    expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([1]);
+  });
+
   it('records a failed run with its scrubbed error', async () => {
     await flows.api('POST', 'flows', {
       name: 'failing',

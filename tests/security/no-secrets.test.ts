@@ -767,3 +767,80 @@ describe('secrets never leak from the compute service or its runner', () => {
     }
   });
 });
+
+describe('secrets never leak from the flows engine', () => {
+  it('ingestion URLs, ingestion Par tokens, the flow identity and the admin key stay out of every answer', async () => {
+    const { startFlowServer } = await import('../flows/helpers.js');
+    const { readFile, readdir } = await import('node:fs/promises');
+    const logged: string[] = [];
+    const t = await startFlowServer({ log: (entry) => logged.push(JSON.stringify(entry)) });
+    try {
+      const recipient = (await t.api('GET', 'flow-recipient')).body.recipient as string;
+      const par = await t.base.admin.createPar({
+        bucket: 'src',
+        key: 'missing.txt',
+        permissions: ['read'],
+        expires: { hours: 1 },
+        recipients: [recipient],
+      });
+      const token = par.toToken();
+      // The refusing server echoes the request URL (with its signature) in its body.
+      const feed = `${base}/500/feed.csv?X-Amz-Signature=${SIGNATURE}`;
+      const answers: unknown[] = [
+        await t.api('POST', 'flows', {
+          name: 'leaky-url',
+          policy: 'ingestion',
+          ingestion: { url: feed, bucket: 'src', key: 'feed.csv' },
+          retry: { maxAttempts: 1 },
+        }),
+        await t.api('POST', 'flows', {
+          name: 'leaky-par',
+          policy: 'ingestion',
+          ingestion: { par: token, bucket: 'src', key: 'copy.txt' },
+          retry: { maxAttempts: 1 },
+        }),
+        await t.api('POST', 'flows', {
+          name: 'bad-par',
+          policy: 'ingestion',
+          ingestion: { par: `${token.slice(0, -4)}AAAA`, bucket: 'src', key: 'copy.txt' },
+        }),
+      ];
+      for (const name of ['leaky-url', 'leaky-par']) answers.push(await t.api('POST', `flows/${name}/run`));
+      await t.idle();
+      for (const path of [
+        'flows',
+        'flows/leaky-url',
+        'flows/leaky-par/runs',
+        'provenance',
+        'data',
+        'flow-recipient',
+      ])
+        answers.push(await t.api('GET', path));
+      const runs = (await t.api('GET', 'provenance')).body.items as { state: string; error?: string }[];
+      expect(runs.map((run) => run.state)).toEqual(['failed', 'failed']);
+      // Find the stored flow identity to prove it is never shown.
+      const find = async (dir: string): Promise<string | undefined> => {
+        for (const entry of await readdir(dir, { withFileTypes: true })) {
+          const path = join(dir, entry.name);
+          if (entry.isDirectory()) {
+            const found = await find(path);
+            if (found !== undefined) return found;
+          } else if (dir.endsWith('flow-identity')) return path;
+        }
+        return undefined;
+      };
+      const stored = await find(t.base.dataDir);
+      expect(stored).toBeDefined();
+      const identity = JSON.parse(await readFile(stored as string, 'utf8')).identity as string;
+      expect(identity).toMatch(/^AGE-SECRET-KEY-/);
+      const secrets = [t.base.adminKey, token, token.slice(0, 30), SIGNATURE, identity];
+      for (const value of [...answers, logged.join('\n')]) {
+        for (const text of renderings(value)) {
+          for (const secret of secrets) expect(text).not.toContain(secret);
+        }
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -146,9 +146,4 @@ export class DataTracker {
     }
     return page.next === undefined ? { items } : { items, next: page.next };
   }
-
-  /** Every tracked data record. */
-  async *all(): AsyncIterable<DataRecord> {
-    for await (const record of this.#records.entries<DataRecord>(DATA)) yield record.value;
-  }
 }

@@ -68,7 +68,7 @@ export class FlowEngine {
   readonly flows: FlowStore;
   readonly data: DataTracker;
   readonly runs: RunStore;
-  readonly leases: LeaseStore;
+  readonly #leases: LeaseStore;
   readonly instanceId = randomBytes(16).toString('hex');
   readonly #context: FlowServerContext;
   readonly #deps: RunDeps;
@@ -90,7 +90,7 @@ export class FlowEngine {
     this.flows = new FlowStore(context.records);
     this.data = new DataTracker(context.records, context.store, context.now);
     this.runs = new RunStore(context.records);
-    this.leases = new LeaseStore(context.records);
+    this.#leases = new LeaseStore(context.records);
     this.#pollMs = options.pollMs ?? DEFAULT_POLL_MS;
     this.#exclusive = options.exclusive;
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
@@ -99,9 +99,10 @@ export class FlowEngine {
       throw new RangeError('pollMs must be 0 or more');
     this.#deps = {
       store: context.store,
+      buckets: context.buckets,
       data: this.data,
       runs: this.runs,
-      leases: this.leases,
+      leases: this.#leases,
       compute: context.compute,
       now: context.now,
       leaseMs,
@@ -138,6 +139,8 @@ export class FlowEngine {
     await checkReferences(definition, this.#context.compute, this.#context.buckets);
     for (const [name, input] of Object.entries(definition.inputs)) {
       if (input.version === undefined) continue;
+      await this.data.track(input);
+      await this.data.refresh(dataId(input));
       const found = await this.data.version(dataId(input), input.version);
       if (found === undefined)
         throw new ApiError(400, 'INVALID_FLOW', `inputs.${name}.version: no such version of that data`, {
@@ -155,9 +158,8 @@ export class FlowEngine {
       created: iso(now),
       state: {
         failures: 0,
-        ...(periodic(definition as FlowRecord) || definition.policy === 'ingestion'
-          ? { nextDue: iso(now) }
-          : {}),
+        // Timers and ingestion are first due at once.
+        ...(definition.policy === 'timer' || definition.policy === 'ingestion' ? { nextDue: iso(now) } : {}),
       },
     };
     for (const input of Object.values(flow.inputs)) await this.data.track(input);
@@ -186,8 +188,8 @@ export class FlowEngine {
    */
   async delete(idOrName: string): Promise<void> {
     const stored = await this.flows.require(idOrName);
+    // A run in progress keeps its lease and still records how it ended.
     await this.flows.delete(stored.value);
-    await this.leases.drop(stored.value.id);
   }
 
   /**
@@ -296,7 +298,7 @@ export class FlowEngine {
     if (this.#running.has(flow.id)) return undefined;
     const id = await this.runs.newId();
     const now = this.#context.now();
-    const taken = await this.leases.take(
+    const taken = await this.#leases.take(
       { v: 1, flow: flow.id, run: id, owner: this.instanceId, expires: now + this.#deps.leaseMs },
       now,
     );
@@ -311,7 +313,7 @@ export class FlowEngine {
       let failure: string | undefined;
       try {
         inputs = await inputVersions(this.#deps, current);
-        launched = await launch(this.#deps, current, this.#abort.signal);
+        launched = await launch(this.#deps, current, id, this.#abort.signal);
       } catch (error) {
         failure = told(error, this.#deps.secrets);
       }
@@ -340,7 +342,7 @@ export class FlowEngine {
       return run;
     } catch (error) {
       this.#running.delete(flow.id);
-      await this.leases.release(held).catch(() => {});
+      await this.#leases.release(held).catch(() => {});
       throw error;
     }
   }
@@ -369,7 +371,7 @@ export class FlowEngine {
         // The run is recorded; a submission that could not be made is not its failure.
       }
       if (run.state !== 'running') await this.#afterRun(flow, final);
-      await this.leases.release(held);
+      await this.#leases.release(held);
     } finally {
       this.#running.delete(flow.id);
     }
@@ -424,11 +426,11 @@ export class FlowEngine {
   /** Leases whose holder is gone: their runs become `interrupted` (and are retried). */
   async #recoverLeases(all: boolean): Promise<void> {
     const now = this.#context.now();
-    for await (const stored of this.leases.all()) {
+    for await (const stored of this.#leases.all()) {
       const lease = stored.value;
       if (this.#running.has(lease.flow)) continue;
       if (!all && lease.expires > now) continue;
-      if (!(await this.leases.clear(stored))) continue;
+      if (!(await this.#leases.clear(stored))) continue;
       await this.#interrupt(lease.flow, lease.run);
     }
   }

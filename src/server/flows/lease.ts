@@ -108,9 +108,4 @@ export class LeaseStore {
       throw error;
     }
   }
-
-  /** Drop a flow's lease whatever its state (the flow is deleted). */
-  async drop(flow: string): Promise<void> {
-    await this.#records.delete(LEASES, flow);
-  }
 }

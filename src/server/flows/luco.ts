@@ -7,6 +7,7 @@
  * @internal
  * @module
  */
+import { ApiError } from '../http/api-error.js';
 import { localRecorder } from '../observe/local-recorder.js';
 import { observatory } from '../observe/observatory.js';
 import type { RecordStore } from '../storage/records.js';
@@ -17,7 +18,7 @@ import type { RunRecord } from './model.js';
 export const sequenceOf = (flowName: string) => `flow-${flowName}`;
 
 /**
- * Make a flow's sequence (nothing changes when it exists).
+ * Make a flow's sequence (an existing one is kept as it is).
  *
  * @param records - the server's records
  * @param flowName - the flow
@@ -29,7 +30,12 @@ export async function ensureSequence(records: RecordStore, flowName: string, now
     description: `runs of the flow ${flowName}`,
     parameters: [],
   };
-  await observatory(records).sequences.put(definition, now, true);
+  try {
+    await observatory(records).sequences.put(definition, now, false);
+  } catch (error) {
+    // A sequence of that name made by someone else is used as it is.
+    if (!(error instanceof ApiError && error.code === 'SEQUENCE_EXISTS')) throw error;
+  }
 }
 
 /**

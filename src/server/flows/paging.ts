@@ -14,12 +14,6 @@ export const DEFAULT_PAGE = 15;
 /** Most items per page. */
 export const MAX_PAGE = 1000;
 
-/** A page of a listing. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly next?: string;
-}
-
 /**
  * The page size asked for.
  *

@@ -13,8 +13,7 @@ import type { JobRecord } from '../compute/job-record.js';
 import { scrub } from '../compute/scrub.js';
 import type { ComputeService } from '../compute/service.js';
 import { ApiError } from '../http/api-error.js';
-import type { ObjectStore } from '../storage/store.js';
-import type { DataTracker } from './data.js';
+import { RunFailure } from './failure.js';
 import { IngestionError, ingest } from './ingest.js';
 import type { HeldLease, LeaseStore } from './lease.js';
 import {
@@ -25,13 +24,12 @@ import {
   type RunData,
   type RunRecord,
 } from './model.js';
+import { type StagingDeps, stagePinned, unstage } from './pinned.js';
 import type { RunStore } from './run-store.js';
 import { flowGrant } from './validate.js';
 
 /** What a run needs of the engine. */
-export interface RunDeps {
-  readonly store: ObjectStore;
-  readonly data: DataTracker;
+export interface RunDeps extends StagingDeps {
   readonly runs: RunStore;
   readonly leases: LeaseStore;
   readonly compute: ComputeService | undefined;
@@ -56,11 +54,6 @@ export interface RunEnd {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A run that failed for a reason worth telling (the message holds no secret). */
-export class RunFailure extends Error {
-  override name = 'RunFailure';
-}
 
 /**
  * The input versions a run reads: each input measured now (or its pinned version).
@@ -132,17 +125,33 @@ async function ingested(deps: RunDeps, spec: IngestionSpec, signal: AbortSignal)
  *
  * @param deps - the engine
  * @param flow - the flow
+ * @param runId - the run (where its pinned inputs are staged)
  * @param signal - aborted when the server shuts down
  * @throws RunFailure / ApiError when the job cannot be started
  */
-export async function launch(deps: RunDeps, flow: FlowRecord, signal: AbortSignal): Promise<Launched> {
+export async function launch(
+  deps: RunDeps,
+  flow: FlowRecord,
+  runId: string,
+  signal: AbortSignal,
+): Promise<Launched> {
   if (flow.ingestion !== undefined) return settledLater({ written: ingested(deps, flow.ingestion, signal) });
   const compute = deps.compute;
   if (compute === undefined || flow.calculation === undefined)
     throw new RunFailure('this server runs no calculations');
-  const grant = flowGrant(flow, compute.calculation(flow.calculation));
-  const started = await compute.startInternal({ owner: `flow-${flow.id}`, grant });
-  return settledLater({ jobId: started.record.id, written: written(deps, started.done) });
+  const calculation = compute.calculation(flow.calculation);
+  const staged = await stagePinned(deps, flow, runId);
+  try {
+    const started = await compute.startInternal({
+      owner: `flow-${flow.id}`,
+      grant: flowGrant(staged.flow, calculation),
+    });
+    const done = written(deps, started.done).finally(() => unstage(deps.store, staged.keys));
+    return settledLater({ jobId: started.record.id, written: done });
+  } catch (error) {
+    await unstage(deps.store, staged.keys);
+    throw error;
+  }
 }
 
 // A failure before anyone awaits it is not an unhandled rejection: carryOut awaits it later.

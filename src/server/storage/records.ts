@@ -2,7 +2,7 @@
  * The server's own state as JSON documents in the store's reserved bucket: put, get, list and
  * delete documents by collection and id, with conditional create (`If-None-Match: *`) and
  * replace (`If-Match`). Bucket registry, Par registry and signing key live here; job records,
- * flows and provenance are meant to follow on the same API. Because every document is an object
+ * flows and provenance live on the same API. Because every document is an object
  * of the store, replicas sharing one store share these records.
  *
  * @module

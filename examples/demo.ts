@@ -30,12 +30,15 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const versions = (list: readonly { data: string; version: number }[]) =>
   list.map((item) => `${item.data}@${item.version}`).join(', ');
 
-/** The flow's newest run once it has ended, after `runs` runs in all (runs go on on the server). */
+/**
+ * The flow's newest run once it is recorded in full, after `runs` runs in all (runs go on on the
+ * server; the engine records a run's Luco submission last, after its lineage).
+ */
 async function ended(flows: ParkitFlows, flow: string, runs: number): Promise<FlowRun> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
     const { items } = await flows.listRuns(flow);
     const newest = items[0];
-    if (items.length >= runs && newest !== undefined && newest.state !== 'running') return newest;
+    if (items.length >= runs && newest?.submission !== undefined) return newest;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`flow ${flow} did not finish run ${runs}`);

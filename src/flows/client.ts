@@ -54,8 +54,8 @@ export interface ProvenanceOptions extends FlowPageOptions {
 export interface LineageOptions extends AdminCallOptions {
   /** Which version (default: the latest). */
   readonly version?: number;
-  /** `upstream`: what produced it; `downstream`: what it fed. */
-  readonly direction: LineageDirection;
+  /** `upstream` (default): what produced it; `downstream`: what it fed. */
+  readonly direction?: LineageDirection;
   /** How many runs deep to walk (1–16, default 8). */
   readonly depth?: number;
 }
@@ -102,7 +102,7 @@ function pageQuery(options: FlowPageOptions, extra: Record<string, string | unde
  *   policy: 'any',
  * });
  * const run = await flows.runFlow('q3-checksums');
- * const upstream = await flows.lineage('reports/checks/checksums.json', { direction: 'upstream' });
+ * const upstream = await flows.lineage('reports/checks/checksums.json');
  * for await (const record of flows.allProvenance({ flow: 'q3-checksums' })) console.log(record.state);
  * ```
  */
@@ -330,14 +330,14 @@ export class ParkitFlows {
    * recursively; downstream, the runs that read it and what they wrote.
    *
    * @param data - its id or `{ bucket, key | prefix }`
-   * @param options - version (default latest), direction, depth (1–16, default 8), cancellation
+   * @param options - version (default latest), direction (default upstream), depth (1–16, default 8), cancellation
    * @throws NotFoundError (`DATA_NOT_FOUND`)
    */
-  async lineage(data: string | DataRef, options: LineageOptions): Promise<Lineage> {
+  async lineage(data: string | DataRef, options: LineageOptions = {}): Promise<Lineage> {
     const id = dataIdOf(data, 'data');
     if (typeof options !== 'object' || options === null)
-      throw new TypeError('options must be { direction, version?, depth? }');
-    const { version, direction, depth } = options;
+      throw new TypeError('options must be { direction?, version?, depth? }');
+    const { version, direction = 'upstream', depth } = options;
     if (direction !== 'upstream' && direction !== 'downstream')
       throw new RangeError('direction must be upstream or downstream');
     if (version !== undefined) positiveInteger(version, 'version');

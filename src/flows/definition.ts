@@ -9,8 +9,8 @@ import { Par } from '../par/par.js';
 import { TOKEN_PREFIX } from '../par/token.js';
 import type { DataRef, FlowDefinition, FlowInput, FlowOutput, FlowPolicy } from './model.js';
 
-/** Flow names: 1–64 lower-case letters, digits or `-`. */
-export const FLOW_NAME = /^[a-z0-9-]{1,64}$/;
+/** Flow names: 1–59 lower-case letters, digits or `-` (`flow-<name>` names its Luco sequence). */
+export const FLOW_NAME = /^[a-z0-9-]{1,59}$/;
 
 const POLICIES: readonly FlowPolicy[] = ['none', 'ingestion', 'timer', 'any', 'all'];
 
@@ -151,7 +151,7 @@ export function flowBody(definition: FlowDefinition): Json {
   if (!isObject(definition)) throw new TypeError('definition must be an object');
   const { name, calculation, policy } = definition;
   if (typeof name !== 'string') throw new TypeError('name must be a string');
-  if (!FLOW_NAME.test(name)) throw new RangeError('name must be 1–64 lower-case letters, digits or -');
+  if (!FLOW_NAME.test(name)) throw new RangeError('name must be 1–59 lower-case letters, digits or -');
   if (policy !== undefined && !POLICIES.includes(policy))
     throw new RangeError(`policy must be one of ${POLICIES.join(', ')}`);
   const body: Json = { name, ...(policy === undefined ? {} : { policy }) };

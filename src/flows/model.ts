@@ -48,7 +48,7 @@ export interface RetryPolicy {
 
 /** What {@link ParkitFlows.createFlow} registers. */
 export interface FlowDefinition {
-  /** 1–64 lower-case letters, digits or `-`; unique on the server. */
+  /** 1–59 lower-case letters, digits or `-`; unique on the server. */
   readonly name: string;
   /** A calculation the server registered (every policy but `ingestion` needs one). */
   readonly calculation?: string;
@@ -83,6 +83,10 @@ export interface FlowState {
   readonly nextDue?: DateTime;
   /** Consecutive failed attempts. */
   readonly failures: number;
+  /** The input versions its last run read, by input name (what `any` / `all` compare with). */
+  readonly read?: Readonly<Record<string, number>>;
+  /** Whether the run due at `nextDue` is a retry. */
+  readonly retrying?: boolean;
 }
 
 /** A registered flow. */
@@ -162,6 +166,8 @@ export interface TrackedData {
   readonly bucket: string;
   readonly key?: string;
   readonly prefix?: string;
+  /** When it was first tracked. */
+  readonly created?: DateTime;
   readonly latest?: DataVersion;
 }
 

@@ -109,6 +109,11 @@ function flowState(value: unknown): FlowState {
     ...optional(entry, 'lastOutcome', (outcome, field) => oneOf(outcome, OUTCOMES, field)),
     ...optional(entry, 'nextDue', time),
     failures: count(entry.failures ?? 0, 'flow.state.failures'),
+    ...optional(entry, 'read', (read, field) => named(read, field, count)),
+    ...optional(entry, 'retrying', (retrying, field) => {
+      if (typeof retrying !== 'boolean') throw bad(field);
+      return retrying;
+    }),
   });
 }
 
@@ -232,6 +237,7 @@ export function parseData(value: unknown): TrackedData {
     bucket: text(entry.bucket, 'data.bucket'),
     ...optional(entry, 'key', text),
     ...optional(entry, 'prefix', text),
+    ...optional(entry, 'created', time),
     ...optional(entry, 'latest', parseVersion),
   }) as TrackedData;
 }

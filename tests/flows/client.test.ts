@@ -89,6 +89,7 @@ describe('a flow from registration to lineage', () => {
     ]);
     const flow = await flows.getFlow(joined);
     expect(flow.state.lastOutcome).toBe('succeeded');
+    expect(flow.state.read).toEqual({ a: 1, more: 1 });
     expect(flow.state.lastRun?.toMillis()).toBe(done.started.toMillis());
   });
 
@@ -105,6 +106,7 @@ describe('a flow from registration to lineage', () => {
       [1, sha('alpha\n')],
     ]);
     expect(versions[0]?.size).toBe(6);
+    expect(versions[0]?.created.isValid).toBe(true);
     const data = (await flows.listData({ limit: 1000 })).items.map((item) => [item.id, item.latest?.version]);
     expect(data).toEqual(
       expect.arrayContaining([
@@ -116,7 +118,7 @@ describe('a flow from registration to lineage', () => {
   });
 
   it('walks lineage upstream from an output and downstream from an input version', async () => {
-    const upstream = await flows.lineage('out/joined/result.txt', { direction: 'upstream' });
+    const upstream = await flows.lineage('out/joined/result.txt');
     expect(upstream.root).toEqual({ data: 'out/joined/result.txt', version: 2 });
     const latestRun = (await flows.listRuns('joined')).items[0] as FlowRun;
     expect(upstream.edges).toEqual(

@@ -56,7 +56,11 @@ export function showFlow(flow: Flow): void {
   out(`  created    ${flow.created.toISO()}`);
   const { lastRun, lastOutcome, nextDue, failures } = flow.state;
   out(`  last run   ${lastRun === undefined ? '-' : `${lastRun.toISO()} ${lastOutcome ?? ''}`.trim()}`);
-  out(`  next due   ${nextDue?.toISO() ?? '-'}`);
+  if (flow.state.read !== undefined) {
+    const read = Object.entries(flow.state.read).map(([name, version]) => `${name}@${version}`);
+    out(`  last read  ${read.join(', ')}`);
+  }
+  out(`  next due   ${nextDue?.toISO() ?? '-'}${flow.state.retrying ? ' (a retry)' : ''}`);
   out(`  failures   ${failures}`);
 }
 

@@ -73,7 +73,7 @@ export interface App {
   sweep(): Promise<number>;
   /** End the compute service's jobs (marked interrupted) and wait for their workers. */
   close(): Promise<void>;
-  /** The flows engine: `tick()` runs the scheduler once, `idle()` waits for runs in progress. */
+  /** @internal The flows engine: `tick()` runs the scheduler once, `idle()` waits for runs in progress. */
   readonly flows: FlowEngine;
   /** @internal The shared state. */
   readonly context: ServerContext;

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshot } from '../server/helpers.js';
 import { concatFlow, type FlowServer, startFlowServer } from './helpers.js';
 
 let flows: FlowServer;
@@ -76,8 +77,10 @@ describe('flow validation', () => {
     ],
   ];
   it.each(refusals)('refuses %s and stores nothing', async (_what, body, status, code) => {
+    const before = await snapshot(flows.base.dataDir);
     const answer = await flows.api('POST', 'flows', body);
     expect([answer.status, answer.body.code]).toEqual([status, code]);
+    expect(await snapshot(flows.base.dataDir)).toEqual(before);
     expect((await flows.api('GET', 'flows/x')).status).toBe(404);
   });
 

@@ -132,6 +132,9 @@ describe('a run cut short', () => {
       await a.api('POST', 'flows', foreverFlow('taken-over'));
       const started = await a.api('POST', 'flows/taken-over/run');
       expect(started.body.state).toBe('running');
+      // The lease is shared: B cannot run the flow while A's run holds it.
+      const refused = await b.api('POST', 'flows/taken-over/run');
+      expect([refused.status, refused.body.code]).toEqual([409, 'FLOW_RUNNING']);
       // A's clock stands still: its renewals never move the lease past B's now.
       expect(await b.base.server.flows.tick()).toEqual([]);
       clockB.advance(5);

@@ -87,6 +87,18 @@ describe('change-triggered flows', () => {
     expect(versions.body.items).toHaveLength(2);
   });
 
+  it('waits until every input holds data', async () => {
+    await flows.src.setStringObject('w/here.txt', 'here\n');
+    const inputs = { here: { key: 'w/here.txt' }, later: { key: 'w/later.txt' } };
+    await flows.api('POST', 'flows', concatFlow('waits', 'any', inputs));
+    await flows.tick();
+    await flows.tick();
+    expect(await runsOf('waits')).toEqual([]);
+    await flows.src.setStringObject('w/later.txt', 'later\n');
+    await flows.idle();
+    expect((await runsOf('waits')).map((run) => [run.trigger, run.state])).toEqual([['change', 'succeeded']]);
+  });
+
   it('reacts to any object under a watched prefix', async () => {
     await flows.src.setStringObject('p/1.txt', 'one\n');
     await flows.api('POST', 'flows', concatFlow('on-prefix', 'any', { all: { prefix: 'p/' } }));

@@ -86,6 +86,17 @@ async function prefixObjects(store: ObjectStore, bucket: string, prefix: string)
 }
 
 /**
+ * Whether data holds anything now (one lookup; nothing is written).
+ *
+ * @param store - the object store
+ * @param spec - the data
+ */
+export async function holdsData(store: ObjectStore, spec: DataSpec): Promise<boolean> {
+  if (spec.key !== undefined) return (await store.stat(spec.bucket, spec.key)) !== undefined;
+  return (await store.list(spec.bucket, { prefix: spec.prefix ?? '', limit: 1 })).objects.length > 0;
+}
+
+/**
  * Measure data now, snapshotting its content.
  *
  * @param store - the object store

@@ -13,7 +13,7 @@ import { Par } from '../../par/par.js';
 import type { ServerContext } from '../context.js';
 import { ApiError } from '../http/api-error.js';
 import { SYSTEM_BUCKET } from '../storage/store.js';
-import { snapshotKey } from './content.js';
+import { holdsData, snapshotKey } from './content.js';
 import { DataTracker } from './data.js';
 import { FlowStore } from './flow-store.js';
 import { flowIdentity } from './identity.js';
@@ -37,7 +37,7 @@ export type FlowServerContext = Omit<ServerContext, 'flows'>;
 
 /** Settings of the engine. */
 export interface FlowSettings {
-  /** How often the scheduler ticks by itself, in ms (0: only when {@link FlowEngine.tick} is called). */
+  /** How often the scheduler ticks by itself, in ms (default 5000; 0: only when `server.flows.tick()` is called). */
   readonly pollMs?: number;
   /** How long a run's lease lasts without renewal, in ms (default 60 000). */
   readonly leaseMs?: number;
@@ -137,16 +137,11 @@ export class FlowEngine {
   async create(body: Record<string, unknown>): Promise<FlowRecord> {
     const definition = flowDefinitionOf(body);
     await checkReferences(definition, this.#context.compute, this.#context.buckets);
-    for (const [name, input] of Object.entries(definition.inputs)) {
-      if (input.version === undefined) continue;
-      await this.data.track(input);
-      await this.data.refresh(dataId(input));
-      const found = await this.data.version(dataId(input), input.version);
-      if (found === undefined)
+    for (const [name, input] of Object.entries(definition.inputs))
+      if (input.version !== undefined && !(await this.#versionExists(input, input.version)))
         throw new ApiError(400, 'INVALID_FLOW', `inputs.${name}.version: no such version of that data`, {
           field: `inputs.${name}.version`,
         });
-    }
     if (definition.ingestion?.par !== undefined) await this.#checkSealed(definition.ingestion.par);
     if ((await this.flows.find(definition.name)) !== undefined)
       throw new ApiError(409, 'FLOW_EXISTS', `a flow named ${definition.name} exists`);
@@ -162,12 +157,27 @@ export class FlowEngine {
         ...(definition.policy === 'timer' || definition.policy === 'ingestion' ? { nextDue: iso(now) } : {}),
       },
     };
-    for (const input of Object.values(flow.inputs)) await this.data.track(input);
+    // Tracking and the sequence come first, so the flow's first run finds them; both are what a
+    // create racing for the same name would make too.
+    for (const input of Object.values(flow.inputs)) {
+      await this.data.track(input);
+      if (input.version !== undefined) await this.data.refresh(dataId(input));
+    }
     if (flow.ingestion !== undefined)
       await this.data.track({ bucket: flow.ingestion.bucket, key: flow.ingestion.key });
     await ensureSequence(this.#context.records, flow.name, now);
     await this.flows.create(flow);
     return flow;
+  }
+
+  // A pinned version exists — or is version 1 of data not measured yet that holds something now
+  // (recorded once the flow is stored). Nothing is written here.
+  async #versionExists(input: FlowInput, version: number): Promise<boolean> {
+    if ((await this.data.version(dataId(input), version)) !== undefined) return true;
+    const tracked = await this.data.get(dataId(input));
+    return (
+      version === 1 && tracked?.value.latest === undefined && (await holdsData(this.#context.store, input))
+    );
   }
 
   // An ingestion Par must open with the flow identity (sealed to the flow recipient).
@@ -216,7 +226,7 @@ export class FlowEngine {
     await this.#recoverLeases(false);
     const started: RunRecord[] = [];
     for await (const flow of this.flows.all()) {
-      const run = await this.#consider(flow);
+      const run = await this.#consider(flow).catch(() => undefined);
       if (run !== undefined) started.push(run);
     }
     return started;
@@ -262,7 +272,7 @@ export class FlowEngine {
     for await (const flow of this.flows.all()) {
       if (flow.policy !== 'any' && flow.policy !== 'all') continue;
       if (!Object.values(flow.inputs).some((input) => watches(input, bucket, key))) continue;
-      await this.#consider(flow);
+      await this.#consider(flow).catch(() => undefined);
     }
   }
 
@@ -280,12 +290,15 @@ export class FlowEngine {
     const newer: boolean[] = [];
     for (const [name, input] of watched) {
       const latest = await this.data.refresh(dataId(input));
-      newer.push(latest !== undefined && latest.version > (state.read?.[name] ?? 0));
+      // A run needs every input to hold data.
+      if (latest === undefined) return undefined;
+      newer.push(latest.version > (state.read?.[name] ?? 0));
     }
     const fires = flow.policy === 'any' ? newer.some(Boolean) : newer.every(Boolean);
     return fires ? 'change' : undefined;
   }
 
+  // A flow that cannot be considered now (its data cannot be measured) is tried again next time.
   async #consider(flow: FlowRecord): Promise<RunRecord | undefined> {
     if (this.#closing || this.#running.has(flow.id)) return undefined;
     const trigger = await this.#due(flow);

@@ -1,7 +1,7 @@
 /**
  * The Luco side of flows: each flow has a slot sequence `flow-<name>` (made with the flow), and
  * each run a submission in it, through the server's own {@link localRecorder}: the run's
- * metrics (stage `run`: bytes and objects read and written, duration), a quality result for the
+ * metrics (stage `run`: bytes and objects of the data versions read and written, duration), a quality result for the
  * checksum verification of its inputs, and `Completed` when it succeeded (`Failed` otherwise).
  *
  * @internal
@@ -55,21 +55,28 @@ export async function submitRun(
   run: RunRecord,
   verified: boolean,
 ): Promise<NonNullable<RunRecord['submission']>> {
-  const size = async (list: RunRecord['inputs']) => {
-    let total = 0;
-    for (const item of list) total += (await data.version(item.data, item.version))?.size ?? 0;
-    return total;
+  const measure = async (list: RunRecord['inputs']) => {
+    let bytes = 0;
+    let objects = 0;
+    for (const item of list) {
+      const version = await data.version(item.data, item.version);
+      bytes += version?.size ?? 0;
+      objects += version?.objects.length ?? 0;
+    }
+    return { bytes, objects };
   };
+  const read = await measure(run.inputs);
+  const wrote = await measure(run.outputs);
   const handle = await localRecorder(records, now).start({
     sequence: sequenceOf(run.flowName),
     stage: 'run',
   });
   const duration = run.ended === undefined ? 0 : Date.parse(run.ended) - Date.parse(run.started);
   await handle.submitMetrics('run', [
-    { metric: 'bytesRead', value: await size(run.inputs) },
-    { metric: 'bytesWritten', value: await size(run.outputs) },
-    { metric: 'objectsRead', value: run.inputs.length },
-    { metric: 'objectsWritten', value: run.outputs.length },
+    { metric: 'bytesRead', value: read.bytes },
+    { metric: 'bytesWritten', value: wrote.bytes },
+    { metric: 'objectsRead', value: read.objects },
+    { metric: 'objectsWritten', value: wrote.objects },
     { metric: 'durationMs', value: Math.max(0, duration) },
   ]);
   await handle.submitQuality({

@@ -8,8 +8,7 @@
  */
 import type { Command } from 'commander';
 import { sleep } from '../../access/retry.js';
-import type { FlowPageOptions } from '../../flows/client.js';
-import { ParkitFlows } from '../../flows/client.js';
+import { type FlowPageOptions, ParkitFlows } from '../../flows/client.js';
 import { JobError } from '../../par/errors.js';
 import { examples, interruptSignal } from '../common.js';
 import { printJson } from '../json.js';

@@ -117,6 +117,53 @@ describe('parkit flows', () => {
   });
 });
 
+describe('ingestion flows', () => {
+  const signature = 'c0ffee00deadbeef1234567890abcdef';
+
+  it('takes the URL from a file and never shows it again', async () => {
+    const file = join(t.base.dataDir, 'feed-url.txt');
+    await writeFile(file, `http://127.0.0.1:9/feed.csv?X-Amz-Signature=${signature}\n`);
+    const args = [
+      '--policy',
+      'ingestion',
+      '--every',
+      '1h',
+      '--ingest-url',
+      `@${file}`,
+      '--ingest-to',
+      'src/feed.csv',
+    ];
+    const created = await parkit(['flows', 'create', 'cli-feed', ...args]);
+    expect(created.stdout).toMatch(/^created flow cli-feed \([0-9a-f]{32}\), policy ingestion\n$/);
+    const shown = await json(['flows', 'show', 'cli-feed']);
+    expect(shown).toMatchObject({
+      intervalSeconds: 3600,
+      ingestion: { source: 'url', bucket: 'src', key: 'feed.csv' },
+    });
+    const again = await parkit(['flows', 'create', 'cli-feed', ...args]);
+    expect(again.code).toBe(10);
+    for (const output of [JSON.stringify(shown), (await parkit(['flows', 'ls'])).stdout, again.stderr])
+      expect(output).not.toContain(signature);
+    await parkit(['flows', 'rm', 'cli-feed']);
+  });
+
+  it('refuses a URL that is not http(s) without quoting it', async () => {
+    const run = await parkit([
+      'flows',
+      'create',
+      'cli-feed',
+      '--policy',
+      'ingestion',
+      '--ingest-url',
+      `ftp://feed.example/x?sig=${signature}`,
+      '--ingest-to',
+      'src/feed.csv',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^parkit: TypeError: ingestion\.url must be an absolute http\(s\) URL\n$/);
+  });
+});
+
 describe('parkit data, provenance and lineage', () => {
   it('lists tracked data and versions', async () => {
     const data = await parkit(['data', 'ls']);

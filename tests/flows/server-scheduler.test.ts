@@ -171,3 +171,25 @@ describe('retries', () => {
     expect(state.retrying).toBeUndefined();
   });
 });
+
+describe('the scheduler on its own', () => {
+  it('ticks every pollMs without being asked', async () => {
+    const polled = await startFlowServer({ flows: { pollMs: 50 } });
+    try {
+      await polled.src.setStringObject('self/in.txt', 'self\n');
+      await polled.api(
+        'POST',
+        'flows',
+        concatFlow('self-timed', 'timer', { a: { key: 'self/in.txt' } }, { intervalSeconds: 3600 }),
+      );
+      let runs: { state: string }[] = [];
+      for (let wait = 0; wait < 200 && runs[0]?.state !== 'succeeded'; wait++) {
+        await new Promise((done) => setTimeout(done, 50));
+        runs = (await polled.api('GET', 'flows/self-timed/runs')).body.items;
+      }
+      expect(runs.map((run) => run.state)).toEqual(['succeeded']);
+    } finally {
+      await polled.stop();
+    }
+  });
+});

@@ -24,7 +24,6 @@ import {
   type FlowInput,
   type FlowRecord,
   type FlowState,
-  type RunData,
   type RunRecord,
   type RunTrigger,
 } from './model.js';
@@ -321,37 +320,37 @@ export class FlowEngine {
     try {
       if (taken.lapsed !== undefined) await this.#interrupt(taken.lapsed.flow, taken.lapsed.run);
       const current = (await this.flows.find(flow.id))?.value ?? flow;
-      let inputs: RunData[] = [];
-      let launched: Launched | undefined;
-      let failure: string | undefined;
-      try {
-        inputs = await inputVersions(this.#deps, current);
-        launched = await launch(this.#deps, current, id, this.#abort.signal);
-      } catch (error) {
-        failure = told(error, this.#deps.secrets);
-      }
-      const run: RunRecord = {
+      // The record is stored before any work starts, so a crash from here on leaves a run to recover.
+      let run: RunRecord = {
         v: 1,
         id,
         flow: current.id,
         flowName: current.name,
         attempt: trigger === 'retry' ? current.state.failures + 1 : 1,
         trigger,
-        ...(launched?.jobId === undefined ? {} : { jobId: launched.jobId }),
-        state: launched === undefined ? 'failed' : 'running',
+        state: 'running',
         started: iso(now),
-        ...(launched === undefined ? { ended: iso(now) } : {}),
-        inputs,
+        inputs: [],
         outputs: [],
-        ...(failure === undefined ? {} : { error: failure }),
       };
       await this.runs.create(run);
       await this.flows.updateState(current.id, (state) => ({ ...state, lastRun: run.started }));
-      if (launched === undefined) {
-        await this.#ended(current, run, held, true);
-        return run;
+      let launched: Launched | undefined;
+      try {
+        run = { ...run, inputs: await inputVersions(this.#deps, current) };
+        launched = await launch(this.#deps, current, id, this.#abort.signal);
+      } catch (error) {
+        run = {
+          ...run,
+          state: 'failed',
+          ended: iso(this.#context.now()),
+          error: told(error, this.#deps.secrets),
+        };
       }
-      void this.#track(this.#carry(current, run, launched, held));
+      if (launched?.jobId !== undefined) run = { ...run, jobId: launched.jobId };
+      await this.runs.save(run);
+      if (launched === undefined) await this.#ended(current, run, held, true);
+      else void this.#track(this.#carry(current, run, launched, held));
       return run;
     } catch (error) {
       this.#running.delete(flow.id);
@@ -383,7 +382,7 @@ export class FlowEngine {
       } catch {
         // The run is recorded; a submission that could not be made is not its failure.
       }
-      if (run.state !== 'running') await this.#afterRun(flow, final);
+      await this.#afterRun(flow, final);
       await this.#leases.release(held);
     } finally {
       this.#running.delete(flow.id);
@@ -394,7 +393,7 @@ export class FlowEngine {
     }
     if (flow.policy === 'any' || flow.policy === 'all') {
       const current = await this.flows.find(flow.id);
-      if (current !== undefined && !this.#closing) await this.#consider(current.value);
+      if (current !== undefined && !this.#closing) await this.#consider(current.value).catch(() => undefined);
     }
   }
 

@@ -4,7 +4,9 @@
  * sealed to a freshly generated recipient, hand it off as a token, open it as the recipient,
  * list, download and verify, revoke it, and show that the revoked Par is refused. Then run a
  * calculation through an executable Par: a checksum report over the uploaded data, written to
- * an output prefix (examples/functions/checksum-report.ts).
+ * an output prefix (examples/functions/checksum-report.ts). Last, register that calculation as
+ * a flow over the uploaded data, run it, change an input so it runs again by itself, and show
+ * the provenance and lineage the server recorded (docs/flows.md).
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -13,16 +15,34 @@ import { join, resolve } from 'node:path';
 import {
   type BucketReader,
   type BucketWriter,
+  type FlowRun,
   generateIdentity,
   identityToRecipient,
   isParkitError,
   Par,
   ParkitAdmin,
+  ParkitFlows,
 } from '../src/index.js';
 import { createServer } from '../src/server/index.js';
 
 const step = (n: number, text: string) => console.log(`\n[${n}] ${text}`);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const versions = (list: readonly { data: string; version: number }[]) =>
+  list.map((item) => `${item.data}@${item.version}`).join(', ');
+
+/**
+ * The flow's newest run once it is recorded in full, after `runs` runs in all (runs go on on the
+ * server; the engine records a run's Luco submission last, after its lineage).
+ */
+async function ended(flows: ParkitFlows, flow: string, runs: number): Promise<FlowRun> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const { items } = await flows.listRuns(flow);
+    const newest = items[0];
+    if (items.length >= runs && newest?.submission !== undefined) return newest;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`flow ${flow} did not finish run ${runs}`);
+}
 
 const dataDir = await mkdtemp(join(tmpdir(), 'parkit-demo-'));
 const functions = resolve(import.meta.dirname, 'functions');
@@ -30,10 +50,8 @@ const server = await createServer({ dataDir, functions });
 try {
   step(1, 'Start a parkit server on a free loopback port with a temporary data directory');
   console.log(`    listening on ${server.url}; admin key created in the data directory (mode 0600)`);
-  const admin = new ParkitAdmin({
-    url: server.url,
-    adminKey: (await readFile(join(dataDir, 'admin.key'), 'utf8')).trim(),
-  });
+  const adminKey = (await readFile(join(dataDir, 'admin.key'), 'utf8')).trim();
+  const admin = new ParkitAdmin({ url: server.url, adminKey });
   console.log(`    admin client: ${admin}`);
 
   step(2, 'Create a bucket and upload sample data (through a write Par the owner keeps)');
@@ -165,6 +183,40 @@ try {
     if (!isParkitError(error, 'PARKIT_QUOTA_EXHAUSTED')) throw error;
     console.log(`    a second run is refused: ${error.code} (${error.message})`);
   }
+
+  step(12, 'The owner registers the calculation as a flow over q3/: it runs again whenever q3/ changes');
+  const flows = new ParkitFlows({ url: server.url, adminKey });
+  const flow = await flows.createFlow({
+    name: 'q3-checks',
+    calculation: 'checksumReport',
+    arguments: { prefix: 'q3/' },
+    inputs: { data: { bucket: 'reports', prefix: 'q3/' } },
+    outputs: { reports: { bucket: 'reports', prefix: 'flow-checks/' } },
+    policy: 'any',
+  });
+  console.log(
+    `    flow ${flow.name}: ${flow.calculation} over reports/q3/*, writing reports/flow-checks/, policy ${flow.policy}`,
+  );
+  await flows.runFlow(flow);
+  const first = await ended(flows, flow.name, 1);
+  console.log(
+    `    run ${first.trigger} ${first.state}: read ${versions(first.inputs)}; wrote ${versions(first.outputs)}`,
+  );
+
+  step(13, 'A new version of q3/costs.csv triggers a run by itself; provenance and lineage record both');
+  await writer.setStringObject('q3/costs.csv', 'region,costs\nnorth,82\nsouth,70\n');
+  const second = await ended(flows, flow.name, 2);
+  console.log(
+    `    run ${second.trigger} ${second.state}: read ${versions(second.inputs)}; wrote ${versions(second.outputs)}`,
+  );
+  for (const version of (await flows.listVersions('reports/q3/*')).items)
+    console.log(
+      `    reports/q3/* version ${version.version}: sha256 ${version.checksum.slice(0, 12)}…, ${version.size} bytes`,
+    );
+  const lineage = await flows.lineage('reports/flow-checks/checksums.json', { direction: 'upstream' });
+  const runOf = new Map(lineage.runs.map((run) => [run.id, `${run.trigger} run of ${run.flowName}`]));
+  for (const edge of lineage.edges)
+    console.log(`    lineage: ${versions([edge.from])} → ${versions([edge.to])} (${runOf.get(edge.run)})`);
   console.log('\nDone.');
 } finally {
   await server.close();

@@ -36,6 +36,35 @@ export type { AccessOptions, OperationOptions, PartOptions, RangeOptions } from 
 export type { RetryOptions } from './access/retry.js';
 export type { FileDownloadOptions, Progress, SavedFile, TransferOptions } from './access/transfer.js';
 export {
+  type FlowPageOptions,
+  type LineageOptions,
+  ParkitFlows,
+  type ParkitFlowsOptions,
+  type ProvenanceOptions,
+} from './flows/client.js';
+export type {
+  DataRef,
+  DataVersion,
+  DataVersionRef,
+  Flow,
+  FlowDefinition,
+  FlowIngestion,
+  FlowInput,
+  FlowOutput,
+  FlowPolicy,
+  FlowRun,
+  FlowState,
+  IngestionDefinition,
+  Lineage,
+  LineageDirection,
+  LineageEdge,
+  RetryPolicy,
+  RunData,
+  RunState,
+  RunTrigger,
+  TrackedData,
+} from './flows/model.js';
+export {
   type CartCallOptions,
   CartClient,
   type CartClientOptions,

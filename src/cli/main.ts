@@ -10,6 +10,8 @@ import { bucketCommand } from './commands/bucket.js';
 import { closeCommand } from './commands/close.js';
 import { completionCommand } from './commands/completion.js';
 import { eventCommand } from './commands/event.js';
+import { flowsCommand } from './commands/flows.js';
+import { flowDataCommands } from './commands/flows-data.js';
 import { getCommand } from './commands/get.js';
 import { inspectCommand } from './commands/inspect.js';
 import { keygenCommand } from './commands/keygen.js';
@@ -30,6 +32,8 @@ import { EXIT } from './exit-codes.js';
 const program = new Command('parkit')
   .description('sealed, time-limited links to object storage (pre-authenticated requests)')
   .version('0.1.0')
+  // The root's own options (--version) only before a command, so `parkit lineage --version N` is lineage's.
+  .enablePositionalOptions()
   .exitOverride()
   .showHelpAfterError();
 
@@ -50,6 +54,8 @@ eventCommand(program);
 watchCommand(program);
 stoaCommand(program);
 observeCommand(program);
+flowsCommand(program);
+flowDataCommands(program);
 completionCommand(program);
 
 // Subcommands throw instead of exiting, like the root.

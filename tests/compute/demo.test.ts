@@ -1,6 +1,7 @@
 /**
- * `npm start` (examples/demo.ts) runs to the end, including its compute step: the checksum
- * calculation over the data it uploaded, and the refusal of a second run.
+ * `npm start` (examples/demo.ts) runs to the end, including its compute step (the checksum
+ * calculation over the data it uploaded, and the refusal of a second run) and its flow step
+ * (that calculation as a flow, run by hand, then again by a change of its input).
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -22,6 +23,15 @@ describe('npm start', () => {
     );
     expect(output).toContain('outputs written: checks/checksums.json');
     expect(output).toContain('a second run is refused: PARKIT_QUOTA_EXHAUSTED');
+    expect(output).toContain(
+      'run manual succeeded: read reports/q3/*@1; wrote reports/flow-checks/checksums.json@1',
+    );
+    expect(output).toContain(
+      'run change succeeded: read reports/q3/*@2; wrote reports/flow-checks/checksums.json@2',
+    );
+    expect(output).toContain(
+      'lineage: reports/q3/*@2 → reports/flow-checks/checksums.json@2 (change run of q3-checks)',
+    );
     expect(output.trimEnd().endsWith('Done.')).toBe(true);
   });
 });

@@ -650,6 +650,58 @@ describe('secrets never leak from the observability clients', () => {
   });
 });
 
+describe('secrets never leak from the flows client', () => {
+  it('admin key, ingestion URLs and Par tokens stay out of flows, errors, logs and renderings', async () => {
+    const { startFlowServer } = await import('../flows/helpers.js');
+    const { ParkitFlows } = await import('../../src/index.js');
+    const logged: string[] = [];
+    const t = await startFlowServer({ log: (entry) => logged.push(JSON.stringify(entry)) });
+    try {
+      const flows = new ParkitFlows({ url: t.base.server.url, adminKey: t.base.adminKey });
+      const wrongKey = new ParkitFlows({ url: t.base.server.url, adminKey: `${t.base.adminKey}x` });
+      const signed = `https://feed.example/daily.csv?X-Amz-Signature=${SIGNATURE}`;
+      const par = await t.base.admin.createPar({
+        bucket: 'src',
+        key: 'feed.csv',
+        permissions: ['read'],
+        expires: { hours: 1 },
+        recipients: [await flows.flowRecipient()],
+      });
+      const token = par.toToken();
+      const ingest = (source: { url?: string; par?: string }, bucket = 'src') =>
+        flows.createFlow({
+          name: 'feed',
+          policy: 'ingestion',
+          intervalSeconds: 3600,
+          ingestion: { ...source, bucket, key: 'feed.csv' },
+        });
+      const created = [await ingest({ url: signed }), await flows.getFlow('feed')];
+      await flows.deleteFlow('feed');
+      created.push(await ingest({ par: token }), ...(await flows.listFlows()).items);
+      const errors: unknown[] = [
+        await failure(() => wrongKey.listFlows()),
+        await failure(() => flows.getFlow('nope')),
+        await failure(() => ingest({ url: signed }, 'nowhere')),
+        await failure(() => ingest({ par: token })),
+        await failure(() => ingest({ url: `ftp://feed.example/x?X-Amz-Signature=${SIGNATURE}` })),
+        await failure(() => ingest({ par: signed })),
+        await failure(() =>
+          new ParkitFlows({ url: 'http://127.0.0.1:9', adminKey: t.base.adminKey }).listData(),
+        ),
+      ];
+      const secrets = [t.base.adminKey, SIGNATURE, token.slice(10, 60)];
+      expect(errors.length).toBe(7);
+      for (const value of [...errors, ...created, flows, logged.join('\n')]) {
+        for (const text of renderings(value)) {
+          for (const hidden of secrets) expect(text).not.toContain(hidden);
+        }
+      }
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe('secrets never leak from the compute service or its runner', () => {
   it('tokens, URLs, job identities, keys and host paths stay out of jobs, logs, errors and renderings', async () => {
     const { startComputeServer } = await import('../compute/helpers.js');

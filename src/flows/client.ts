@@ -10,7 +10,7 @@ import type { AdminCallOptions } from '../issuers/parkit-admin.js';
 import type { Page } from '../observe/observer.js';
 import { checkServiceUrl } from '../observe/time-input.js';
 import { FormatError } from '../par/errors.js';
-import { type AdminEndpoint, adminCall } from '../remote/admin-call.js';
+import { type AdminEndpoint, adminCall, adminEndpoint } from '../remote/admin-call.js';
 import { dataIdOf, flowBody, positiveInteger } from './definition.js';
 import type {
   DataRef,
@@ -118,21 +118,7 @@ export class ParkitFlows {
   constructor(options: ParkitFlowsOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     this.url = checkServiceUrl(options.url, 'url', true);
-    if (typeof options.adminKey !== 'string' || options.adminKey.trim() === '') {
-      throw new TypeError('adminKey must be a non-empty string');
-    }
-    const timeout = options.timeout ?? 30_000;
-    if (!Number.isFinite(timeout) || timeout <= 0)
-      throw new RangeError('timeout must be a positive number of ms');
-    this.#endpoint = {
-      url: this.url,
-      key: options.adminKey.trim(),
-      transport: {
-        fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-        timeout,
-        service: 'the parkit server',
-      },
-    };
+    this.#endpoint = adminEndpoint(this.url, options);
   }
 
   #call(method: string, path: string, body: unknown, options: AdminCallOptions | undefined) {

@@ -11,7 +11,7 @@ import { type Clock, type ExpiresInput, readClock, resolveExpiry, systemClock } 
 import { Par } from '../par/par.js';
 import type { Permission } from '../par/permissions.js';
 import type { BucketTarget, CalculationTarget, ObjectTarget } from '../par/target.js';
-import { type AdminEndpoint, adminCall } from '../remote/admin-call.js';
+import { type AdminEndpoint, adminCall, adminEndpoint } from '../remote/admin-call.js';
 import {
   type ExecutableParRequest,
   executableBody,
@@ -166,19 +166,8 @@ export class ParkitAdmin {
   constructor(options: ParkitAdminOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     this.url = checkUrl(options.url);
-    if (typeof options.adminKey !== 'string' || options.adminKey.trim() === '') {
-      throw new TypeError('adminKey must be a non-empty string');
-    }
+    this.#endpoint = adminEndpoint(this.url, options);
     this.#now = options.now ?? systemClock;
-    const timeout = options.timeout ?? 30_000;
-    if (!Number.isFinite(timeout) || timeout <= 0)
-      throw new RangeError('timeout must be a positive number of ms');
-    const fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
-    this.#endpoint = {
-      url: this.url,
-      key: options.adminKey.trim(),
-      transport: { fetch: fetcher, timeout, service: 'the parkit server' },
-    };
   }
 
   #call(method: string, path: string, body: unknown, options: AdminCallOptions): Promise<unknown> {

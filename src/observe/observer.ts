@@ -7,8 +7,7 @@
  * @module
  */
 import { FormatError, isParkitError } from '../par/errors.js';
-import { type AdminEndpoint, adminCall } from '../remote/admin-call.js';
-import type { Transport } from '../remote/transport.js';
+import { type AdminEndpoint, adminCall, adminEndpoint } from '../remote/admin-call.js';
 import type {
   ClosestSubmission,
   Delivery,
@@ -158,18 +157,7 @@ export class ParkitObserver implements SubmissionRecorder {
   constructor(options: ParkitObserverOptions) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
     this.url = checkServiceUrl(options.url, 'url', true);
-    if (typeof options.adminKey !== 'string' || options.adminKey.trim() === '') {
-      throw new TypeError('adminKey must be a non-empty string');
-    }
-    const timeout = options.timeout ?? 30_000;
-    if (!Number.isFinite(timeout) || timeout <= 0)
-      throw new RangeError('timeout must be a positive number of ms');
-    const transport: Transport = {
-      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
-      timeout,
-      service: 'the parkit server',
-    };
-    this.#endpoint = { url: this.url, key: options.adminKey.trim(), transport };
+    this.#endpoint = adminEndpoint(this.url, options);
   }
 
   #call(method: string, path: string, body: unknown, options: RecorderCallOptions | undefined) {

@@ -25,6 +25,38 @@ export interface AdminEndpoint {
   readonly transport: Transport;
 }
 
+/** What every admin client's options give besides the URL. */
+interface AdminClientSettings {
+  readonly adminKey: string;
+  readonly fetch?: typeof fetch;
+  readonly timeout?: number;
+}
+
+/**
+ * The endpoint of an admin client, from its (already checked) URL and its options.
+ *
+ * @param url - the server's base URL, checked by the client
+ * @param options - the admin key, fetch and timeout (default 30 000 ms)
+ * @throws TypeError for a missing key; RangeError for a bad timeout
+ */
+export function adminEndpoint(url: string, options: AdminClientSettings): AdminEndpoint {
+  if (typeof options.adminKey !== 'string' || options.adminKey.trim() === '') {
+    throw new TypeError('adminKey must be a non-empty string');
+  }
+  const timeout = options.timeout ?? 30_000;
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new RangeError('timeout must be a positive number of ms');
+  return {
+    url,
+    key: options.adminKey.trim(),
+    transport: {
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      timeout,
+      service: 'the parkit server',
+    },
+  };
+}
+
 async function refusal(response: Response, method: string, url: string): Promise<ParkitError> {
   let body: { code?: unknown; message?: unknown } | undefined;
   try {

@@ -3,9 +3,15 @@
  * (provenance) and the per-flow lease. Collections: `data`, `data-versions`, `flows`,
  * `flow-names`, `flow-leases`, `flow-runs`, `flow-snapshots`, `flow-identity`.
  *
+ * The shapes the client sees as well (policies, triggers, states, outputs, retries) are the
+ * core's (`src/flows/model.ts`).
+ *
  * @internal
  * @module
  */
+import type { FlowOutput, FlowPolicy, RetryPolicy, RunState, RunTrigger } from '../../flows/model.js';
+
+export type { FlowOutput, FlowPolicy, RetryPolicy, RunState, RunTrigger };
 
 /** A data source: one object (`key`) or every object under a prefix (`prefix`). */
 export interface DataSpec {
@@ -44,15 +50,6 @@ export interface FlowInput extends DataSpec {
   readonly version?: number;
 }
 
-/** An output of a flow: where its calculation writes. */
-export interface FlowOutput {
-  readonly bucket: string;
-  readonly prefix?: string;
-}
-
-/** When a flow runs. */
-export type FlowPolicy = 'none' | 'ingestion' | 'timer' | 'any' | 'all';
-
 /** What an ingestion flow fetches, and where it puts it. */
 export interface IngestionSpec {
   /** An http(s) URL (kept server-side, never shown). */
@@ -61,12 +58,6 @@ export interface IngestionSpec {
   readonly par?: string;
   readonly bucket: string;
   readonly key: string;
-}
-
-/** How failed runs are retried. */
-export interface RetryPolicy {
-  readonly maxAttempts: number;
-  readonly delaySeconds: number;
 }
 
 /** What the scheduler keeps of a flow between runs. */
@@ -101,12 +92,6 @@ export interface FlowRecord {
   readonly created: string;
   readonly state: FlowState;
 }
-
-/** Why a run started. */
-export type RunTrigger = 'timer' | 'change' | 'manual' | 'ingestion' | 'retry';
-
-/** Where a run is. */
-export type RunState = 'running' | 'succeeded' | 'failed' | 'interrupted';
 
 /** One data version a run read or wrote. */
 export interface RunData {

@@ -60,11 +60,12 @@ export class RunStore {
 
   /** Write a run's record again, and index what it read and wrote. */
   async save(run: RunRecord): Promise<void> {
-    await this.#records.put(RUNS, run.id, run);
+    // Indexes first: whoever reads the record (say, `succeeded`) finds its lineage complete.
     for (const read of run.inputs)
       await this.#records.put(READERS, versionKey(read.data, read.version) + run.id, { v: 1 });
     for (const wrote of run.outputs)
       await this.#records.put(WRITERS, versionKey(wrote.data, wrote.version) + run.id, { v: 1 });
+    await this.#records.put(RUNS, run.id, run);
   }
 
   /** One run, or undefined. */

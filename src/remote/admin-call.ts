@@ -58,7 +58,7 @@ export function adminEndpoint(url: string, options: AdminClientSettings): AdminE
 }
 
 async function refusal(response: Response, method: string, url: string): Promise<ParkitError> {
-  let body: { code?: unknown; message?: unknown } | undefined;
+  let body: { code?: unknown; message?: unknown; field?: unknown } | undefined;
   try {
     body = JSON.parse((await response.text()).slice(0, 8192)) as typeof body;
   } catch {
@@ -66,9 +66,17 @@ async function refusal(response: Response, method: string, url: string): Promise
   }
   const status = response.status;
   const serviceCode = typeof body?.code === 'string' ? body.code.slice(0, 64) : undefined;
+  // The field at fault, when the server names one (e.g. `inputs.a.key` of an INVALID_FLOW).
+  const field = typeof body?.field === 'string' ? body.field.slice(0, 128) : undefined;
   const said = typeof body?.message === 'string' ? body.message.slice(0, 300) : undefined;
   const where = `${method} ${redactUrl(url)}`;
-  const context = { status, method, url: redactUrl(url), serviceCode };
+  const context = {
+    status,
+    method,
+    url: redactUrl(url),
+    serviceCode,
+    ...(field === undefined ? {} : { field }),
+  };
   const text = `${said ?? `status ${status}`}${serviceCode === undefined ? '' : ` (${serviceCode})`}`;
   if (status === 401 || status === 403)
     return new PermissionError(`the parkit server refused: ${text}, ${where}`, { context });
@@ -80,7 +88,7 @@ async function refusal(response: Response, method: string, url: string): Promise
     method,
     url: redactUrl(url),
     ...(said === undefined ? {} : { serviceMessage: said }),
-    context: { serviceCode },
+    context: { serviceCode, ...(field === undefined ? {} : { field }) },
   });
 }
 

@@ -210,6 +210,17 @@ describe('refusals are typed and store nothing', () => {
     expect((await flows.listFlows({ limit: 1000 })).items.map((flow) => flow.name)).toEqual(before);
   });
 
+  it('names the field at fault of an INVALID_FLOW in the error context', async () => {
+    const error = await refusal(() =>
+      flows.createFlow({
+        name: 'x',
+        calculation: 'concat',
+        inputs: { a: { bucket: 'src', key: 'a.txt', version: 9 } },
+      }),
+    );
+    expect((error as RemoteServiceError).context.field).toBe('inputs.a.version');
+  });
+
   it('refuses a second run while one runs, and a second flow of one name', async () => {
     await flows.createFlow({ name: 'busy', calculation: 'forever', outputs: { result: { bucket: 'out' } } });
     const running = await flows.runFlow('busy');

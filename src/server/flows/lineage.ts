@@ -6,23 +6,10 @@
  * @internal
  * @module
  */
+import type { LineageEdge, DataVersionRef as VersionRef } from '../../flows/model.js';
 import type { DataTracker } from './data.js';
 import type { DataVersion, RunRecord } from './model.js';
 import type { RunStore } from './run-store.js';
-
-/** One data version named in a lineage. */
-export interface VersionRef {
-  readonly data: string;
-  readonly version: number;
-}
-
-/** A run's edge from a version it read to a version it wrote. */
-export interface LineageEdge {
-  readonly from: VersionRef;
-  readonly to: VersionRef;
-  /** The run id. */
-  readonly run: string;
-}
 
 /** A lineage answer. */
 export interface Lineage {

@@ -161,3 +161,36 @@ describe('key order', () => {
     expect(compareKeys('\uff01', '\u{1f600}')).toBeLessThan(0);
   });
 });
+
+describe('metadata of a version being committed', () => {
+  it('a stat racing a write sees the new version with its content type and SHA-256, never without', async () => {
+    await store.put('b', 'raced.csv', bytes('old'), { contentType: 'text/plain' });
+    const seen: { etag: string; contentType?: string; sha256?: string }[] = [];
+    let writing = true;
+    const watch = (async () => {
+      while (writing) {
+        const info = await store.stat('b', 'raced.csv');
+        if (info !== undefined) seen.push(info);
+        // Stats may complete without I/O (the sync metadata path): let the writes' I/O run.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const written = [];
+    for (let i = 0; i < 20; i++)
+      written.push(await store.put('b', 'raced.csv', bytes(`version ${i}`), { contentType: 'text/csv' }));
+    writing = false;
+    await watch;
+    const etags = new Set(written.map((info) => info.etag));
+    const ofNew = seen.filter((info) => etags.has(info.etag));
+    expect(ofNew.length).toBeGreaterThan(0);
+    for (const info of ofNew) {
+      expect(info.contentType).toBe('text/csv');
+      expect(info.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    // And what is read afterwards is the last version's own metadata.
+    expect(await store.stat('b', 'raced.csv')).toMatchObject({
+      contentType: 'text/csv',
+      sha256: written[19]?.sha256,
+    });
+  });
+});

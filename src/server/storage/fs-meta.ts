@@ -56,16 +56,20 @@ export class MetaFiles {
   }
 
   /**
-   * The metadata of `version` of the object whose sidecar is at `path`, or `{}`.
+   * The metadata of `version` of the object whose sidecar is at `path`.
    *
    * @param path - sidecar path
    * @param version - the data file's current version
+   * @param settled - whether no write of this key can be between its rename and its sidecar
+   *   (the caller holds the key's lock): then a missing or other version's sidecar means `{}`,
+   *   and is cached; otherwise it answers undefined, uncached, for the caller to ask again
+   *   under the lock
    */
-  async read(path: string, version: FileVersion): Promise<ObjectMeta> {
+  async read(path: string, version: FileVersion, settled: boolean): Promise<ObjectMeta | undefined> {
     const tag = etagOf(version);
     const cached = this.#cache.get(path);
     if (cached?.version === tag) return cached.meta;
-    let meta: ObjectMeta = {};
+    let meta: ObjectMeta | undefined;
     try {
       const sidecar = JSON.parse(await readFile(path, 'utf8')) as Partial<Sidecar>;
       if (sidecar.v === 1 && sidecar.version === tag) {
@@ -76,7 +80,12 @@ export class MetaFiles {
         };
       }
     } catch {
-      // No sidecar, or an unreadable one: the version has no recorded metadata.
+      // No sidecar, or an unreadable one.
+    }
+    if (meta === undefined) {
+      if (!settled) return undefined;
+      // The version has no recorded metadata.
+      meta = {};
     }
     if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
     this.#cache.set(path, { version: tag, meta });

@@ -152,7 +152,12 @@ export class FileSystemStore implements ObjectStore {
   }
 
   async #info(bucket: string, key: string, version: FileVersion & { mtimeMs: bigint }): Promise<ObjectInfo> {
-    const meta = await this.#metaFiles.read(this.#metaPath(bucket, key), version);
+    const path = this.#metaPath(bucket, key);
+    const meta =
+      (await this.#metaFiles.read(path, version, false)) ??
+      // A write makes its version visible a moment before it writes the version's sidecar, both
+      // under the key's lock: wait for a write in progress, then the sidecar is the version's own.
+      (await this.#locks.run(`${bucket}/${key}`, () => this.#metaFiles.read(path, version, true)));
     return {
       key,
       size: Number(version.size),

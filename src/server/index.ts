@@ -18,13 +18,6 @@ export {
   sendCloudEvent,
   shareCloudEvent,
 } from '../handoff/node-events.js';
-export {
-  type WatchLogEntry,
-  type WatchOptions,
-  type WatchServer,
-  watchShares,
-} from '../handoff/node-listener.js';
-
 export { ADMIN_KEY_FILE, readAdminKey } from './admin/admin-key.js';
 export {
   type App,
@@ -53,6 +46,12 @@ export type {
 export type { ArgumentSchema, SchemaType } from './compute/schema.js';
 export type { ComputeSettings } from './compute/settings.js';
 export type { FlowSettings } from './flows/engine.js';
+export {
+  type WatchLogEntry,
+  type WatchOptions,
+  type WatchServer,
+  watchShares,
+} from './handoff/share-listener.js';
 export type { RequestLogEntry, RequestLogger } from './http/log.js';
 export { localRecorder } from './observe/local-recorder.js';
 export type { AccessClaims, GrantScope } from './pars/claims.js';

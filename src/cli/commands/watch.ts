@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { Downloader } from '../../handoff/downloader.js';
-import { type WatchLogEntry, watchShares } from '../../handoff/node-listener.js';
+import { type WatchLogEntry, watchShares } from '../../server/handoff/share-listener.js';
 import { examples, identityOption } from '../common.js';
 import { readIdentity } from '../io.js';
 import { toJsonLine } from '../json.js';

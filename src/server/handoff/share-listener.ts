@@ -12,10 +12,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isParkitError } from '../par/errors.js';
-import type { Identity } from '../seal/keys.js';
-import type { Downloader } from './downloader.js';
-import { decodeHttp, MAX_EVENT_BYTES, type ReceivedEvent } from './node-events.js';
+import type { Downloader } from '../../handoff/downloader.js';
+import { decodeHttp, MAX_EVENT_BYTES, type ReceivedEvent } from '../../handoff/node-events.js';
+import { isParkitError } from '../../par/errors.js';
+import type { Identity } from '../../seal/keys.js';
 
 /** One thing the listener did, for the log. Never holds a token, URL or key. */
 export interface WatchLogEntry {
